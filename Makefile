@@ -1,0 +1,35 @@
+# Two entry points: `make report` and `make test`. Both set up .venv on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+KERNEL := truce-monitor
+# Touched after a successful install; rebuilt only when the pins or the package metadata change.
+STAMP  := $(VENV)/.installed
+
+.PHONY: report test setup lab validate clean
+
+report: $(STAMP)
+	$(BIN)/truce build
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+setup: $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+validate: $(STAMP)
+	$(BIN)/truce validate
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python requirements.lock pyproject.toml
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (truce-monitor)" >/dev/null
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) reports/_failed .pytest_cache

@@ -1,0 +1,135 @@
+"""Altair chart builders sharing one theme, and the renderer the notebooks use.
+
+Each builder takes a tidy DataFrame prepared in ``analysis`` and returns one
+chart. The ``truce`` renderer keeps the Vega-Lite spec in the notebook output
+(``application/vnd.vegalite.v6+json``) so the publisher can embed the charts in
+an offline HTML page; in an interactive session it also emits HTML that draws
+the chart with a locally bundled copy of Vega, so JupyterLab needs no network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from functools import lru_cache
+
+import altair as alt
+import pandas as pd
+
+VEGALITE_MIME = "application/vnd.vegalite.v6+json"
+BUILD_ENV = "TRUCE_BUILD"  # set by `truce build`: outputs keep only the spec
+
+PALETTE = ["#1f4e79", "#c0504d", "#7f7f7f", "#e3a21a", "#4f8a3c", "#8e5ea2"]
+FONT = "Helvetica Neue, Helvetica, Arial, sans-serif"
+
+
+@alt.theme.register("truce", enable=False)
+def truce_theme() -> alt.theme.ThemeConfig:
+    """Quiet house style: one font, light grid, a fixed colour order."""
+    return {
+        "config": {
+            "font": FONT,
+            "view": {"continuousWidth": 640, "continuousHeight": 300, "stroke": None},
+            "range": {"category": PALETTE},
+            "axis": {"gridColor": "#e6e6e6", "domainColor": "#999", "labelFontSize": 11, "titleFontSize": 12},
+            "legend": {"orient": "bottom", "labelFontSize": 11, "titleFontSize": 12, "labelLimit": 0, "columns": 2},
+            "title": {"fontSize": 15, "anchor": "start", "subtitleColor": "#555"},
+        }
+    }
+
+
+@lru_cache(maxsize=1)
+def vega_bundle() -> str:
+    """Vega, Vega-Lite and vega-embed as one script that defines ``window.vegaEmbed``."""
+    import vl_convert
+
+    return vl_convert.javascript_bundle()
+
+
+def embed_script(element_id: str, spec: dict) -> str:
+    """JavaScript that draws ``spec`` into ``#element_id`` once vegaEmbed is loaded."""
+    payload = json.dumps(spec, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
+    return f'vegaEmbed("#{element_id}", {payload}, {{"actions": false, "renderer": "svg"}});'
+
+
+_bundle_sent = False
+
+
+def _truce_renderer(spec: dict, **_) -> dict:
+    """Return the spec, plus self-contained HTML when not inside a build."""
+    bundle = {VEGALITE_MIME: spec, "text/plain": "<chart: rendered in the published report>"}
+    if os.environ.get(BUILD_ENV):
+        return bundle
+    global _bundle_sent
+    element_id = "vl-" + hashlib.sha1(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:12]
+    library = "" if _bundle_sent else vega_bundle()
+    _bundle_sent = True
+    bundle["text/html"] = (
+        f'<div id="{element_id}"></div><script type="module">{library}\n'
+        f"{embed_script(element_id, spec)}</script>"
+    )
+    return bundle
+
+
+def use_report_style() -> None:
+    """Enable the house theme and the offline renderer (call once per notebook)."""
+    alt.renderers.register("truce", _truce_renderer)
+    alt.renderers.enable("truce")
+    alt.theme.enable("truce")
+
+
+def cumulative_vs_target(frame: pd.DataFrame, unit_label: str) -> alt.LayerChart:
+    """Cumulative purchases by series against the pro-rated target paths.
+
+    ``frame`` is long: ``date``, ``value``, ``line`` (series or path name) and
+    ``kind`` (``purchases`` or ``target``), as built by ``purchases.cumulative_frame``.
+    """
+    base = alt.Chart(frame).encode(
+        x=alt.X("date:T", title=None),
+        y=alt.Y("value:Q", title=f"Cumulative ({unit_label})", axis=alt.Axis(format="~s")),
+        color=alt.Color("line:N", title=None),
+        tooltip=[alt.Tooltip("line:N", title="Line"), alt.Tooltip("date:T"), alt.Tooltip("value:Q", format=",.0f")],
+    )
+    # Target paths are continuous; purchase reports are dated points, so join them stepwise.
+    targets = base.transform_filter(alt.datum.kind == "target").mark_line(strokeDash=[6, 4], strokeWidth=2)
+    purchases = base.transform_filter(alt.datum.kind == "purchases").mark_line(
+        interpolate="step-after", point=True, strokeWidth=2.5
+    )
+    return alt.layer(targets, purchases).properties(width=640, height=320)
+
+
+STATUS_COLOURS = {"reported": PALETTE[0], "derived": PALETTE[3], "combined months": PALETTE[4], "no data": "#bbbbbb"}
+
+
+def monthly_flows(frame: pd.DataFrame, unit_label: str) -> alt.LayerChart:
+    """Monthly flows as bars; months without data are marked, never drawn as zero.
+
+    ``frame``: ``month`` and ``period_end`` (the bucket's first and last day),
+    ``value`` (NaN when missing) and ``status`` (``reported``, ``derived``,
+    ``combined months`` or ``no data``), as built by ``purchases.track``.
+    """
+    frame = frame.assign(bar_end=frame["period_end"] + pd.Timedelta(days=1))
+    colour = alt.Color("status:N", title=None,
+                       scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values())))
+    # A combined release (Jan-Feb) is one bar spanning both months: its height is the two-month total.
+    bars = (
+        alt.Chart(frame[frame["status"] != "no data"])
+        .mark_bar(stroke="white", strokeWidth=1)
+        .encode(
+            x=alt.X("month:T", title=None),
+            x2="bar_end:T",
+            y=alt.Y("value:Q", title=f"Per month ({unit_label})", axis=alt.Axis(format="~s")),
+            color=colour,
+            tooltip=[alt.Tooltip("month:T", title="From"), alt.Tooltip("period_end:T", title="To"),
+                     alt.Tooltip("value:Q", format=",.0f"), "status:N"],
+        )
+    )
+    # A gap is a grey cross on the baseline, so it cannot be read as a zero bar.
+    gap_marks = (
+        alt.Chart(frame[frame["status"] == "no data"])
+        .mark_point(shape="cross", size=70, filled=True)
+        .encode(x="month:T", y=alt.datum(0), color=colour,
+                tooltip=[alt.Tooltip("yearmonth(month):T", title="No data for")])
+    )
+    return alt.layer(bars, gap_marks).properties(width=640, height=260)

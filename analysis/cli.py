@@ -1,0 +1,130 @@
+"""The ``truce`` command: build reports, list them, validate the data.
+
+Heavy libraries are imported inside the subcommands, so ``truce --help`` and
+``truce list`` start quickly.
+
+Exit codes: 0 success; 1 a report failed to build; 2 bad usage, a bad
+parameter or invalid data (``truce validate`` lists every problem).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from analysis import config
+from analysis.errors import DataError, ParameterError
+
+EPILOG = """\
+examples:
+  truce build                                  build every report into reports/
+  truce build purchases -p as_of 2026-01-31    rebuild one report as it stood on a date
+  truce build purchases -f params/jan.yaml     parameters from a YAML file
+  truce list                                   reports, their parameters and defaults
+  truce validate                               check every dataset in data/
+
+exit codes: 0 ok, 1 a report failed (its notebook is kept in <out>/_failed/),
+            2 bad usage, unknown or mistyped parameter, or invalid data
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="truce",
+        description="US-China Truce Monitor: build the reports, list them, validate the data.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+
+    build = commands.add_parser(
+        "build", help="run report notebooks and publish HTML",
+        description="Run report notebooks with papermill and publish <out>/<report>.html (code hidden) "
+                    "and the executed <out>/<report>.ipynb. A failed report leaves its previous HTML in place.",
+    )
+    build.add_argument("reports", nargs="*", metavar="REPORT", help="report names (default: all; see `truce list`)")
+    build.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                       help="set a parameter (repeatable); the value is read as the default's type")
+    build.add_argument("-f", "--parameters-file", type=Path, metavar="PARAMS.yaml",
+                       help="YAML mapping of parameters; -p wins over the file")
+    build.add_argument("--out", type=Path, default=config.REPORTS_DIR, metavar="DIR",
+                       help=f"output folder (default: {config.REPORTS_DIR.relative_to(config.PROJ_ROOT)}/)")
+
+    commands.add_parser("list", help="list reports with their parameters and defaults",
+                        description="List every report notebook with its parameters, defaults and help.")
+
+    validate = commands.add_parser("validate", help="check every dataset against its schema",
+                                   description="Validate every dataset: schema, types, allowed values, "
+                                               "source references, duplicate keys, preferred rows. "
+                                               "Prints file:line: column: message for each problem.")
+    validate.add_argument("path", nargs="?", type=Path, metavar="PATH",
+                          help="data folder to check (default: the project's data/)")
+    return parser
+
+
+def _read_parameters_file(path: Path) -> dict:
+    import yaml
+
+    try:
+        values = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise ParameterError("-f", f"cannot read {path}: {err.strerror}") from None
+    except yaml.YAMLError as err:
+        raise ParameterError("-f", f"{path} is not valid YAML: {err}") from None
+    if values is None:
+        return {}
+    if not isinstance(values, dict):
+        raise ParameterError("-f", f"{path} must hold a mapping of name: value")
+    return values
+
+
+def _cmd_build(args) -> int:
+    from analysis.build import build
+
+    overrides = _read_parameters_file(args.parameters_file) if args.parameters_file else {}
+    cli_values = dict(args.parameter)
+    overrides.update(cli_values)
+    return build(args.reports, overrides, args.out, from_cli=frozenset(cli_values))
+
+
+def _cmd_list(_args) -> int:
+    from analysis.build import discover
+
+    for report in discover().values():
+        print(f"{report.name}: {report.title}")
+        summary = report.meta.get("summary")
+        if summary:
+            print(f"  {summary}")
+        for p in report.parameters:
+            help_text = f"  # {p.help}" if p.help else ""
+            print(f"    {p.name} = {p.default!r}{help_text}")
+    return 0
+
+
+def _cmd_validate(args) -> int:
+    from analysis.loaders import DATASETS, validate_all
+
+    problems = validate_all(args.path)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+        return 2
+    print(f"all {len(DATASETS)} datasets valid")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``truce`` and ``python -m analysis``."""
+    args = _parser().parse_args(argv)
+    handler = {"build": _cmd_build, "list": _cmd_list, "validate": _cmd_validate}[args.command]
+    try:
+        return handler(args)
+    except ParameterError as err:
+        print(f"truce: {err}", file=sys.stderr)
+        return 2
+    except DataError as err:
+        print(f"truce: {err}", file=sys.stderr)
+        return 2

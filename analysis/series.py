@@ -1,0 +1,104 @@
+"""Helpers for period observations (soybeans, rare earths): pick, partition, cite.
+
+Observation datasets hold amounts over inclusive periods that overlap (a
+month, a quarter, the year to date). These functions pick the preferred row
+of each period and split a series into non-overlapping whole-month buckets,
+so monthly charts and sums never double-count.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from analysis.errors import ParameterError
+
+
+def preferred(frame: pd.DataFrame, series: str, unit: str | None = None) -> pd.DataFrame:
+    """Rows of one series (optionally one unit) that are marked preferred."""
+    rows = frame[(frame["series"] == series) & frame["preferred"]]
+    if unit is not None:
+        rows = rows[rows["unit"] == unit]
+    return rows.sort_values(["period_start", "period_end"]).reset_index(drop=True)
+
+
+def known_as_of(frame: pd.DataFrame, as_of) -> pd.DataFrame:
+    """Rows whose period has ended by ``as_of`` (what could be known then)."""
+    return frame[frame["period_end"] <= pd.Timestamp(as_of)]
+
+
+def month_span(start, end) -> pd.PeriodIndex | None:
+    """The months of a period that is exactly whole months, else ``None``.
+
+    >>> list(month_span("2024-01-01", "2024-02-29").astype(str))
+    ['2024-01', '2024-02']
+    >>> month_span("2025-10-30", "2025-12-20") is None
+    True
+    """
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    months = pd.period_range(start, end, freq="M")
+    if start != months[0].start_time or end != months[-1].end_time.normalize():
+        return None
+    return months
+
+
+def monthly_partition(frame: pd.DataFrame, max_months: int = 3) -> pd.DataFrame:
+    """Split observations into non-overlapping whole-month buckets.
+
+    Single months are taken first; a multi-month row (up to ``max_months``
+    long, e.g. China's combined January-February release) fills only months
+    that nothing else covers. Longer cumulative rows (year to date, annual)
+    are never used, so no month is counted twice.
+
+    Returns
+    -------
+    DataFrame
+        The chosen rows, with a ``months`` column (number of months covered).
+    """
+    candidates = []
+    for index, row in frame.iterrows():
+        months = month_span(row["period_start"], row["period_end"])
+        if months is not None and len(months) <= max_months:
+            candidates.append((len(months), row["period_start"], index, set(months)))
+    covered: set = set()
+    chosen = []
+    for length, _, index, months in sorted(candidates, key=lambda c: (c[0], c[1])):
+        if months & covered:
+            continue
+        covered |= months
+        chosen.append((index, length))
+    out = frame.loc[[i for i, _ in chosen]].copy()
+    out["months"] = [n for _, n in chosen]
+    return out.sort_values("period_start").reset_index(drop=True)
+
+
+def gaps(partition: pd.DataFrame, start, end) -> list[pd.Period]:
+    """Months between ``start`` and ``end`` (inclusive) that no bucket covers."""
+    covered = set()
+    for row in partition.itertuples():
+        covered |= set(pd.period_range(row.period_start, row.period_end, freq="M"))
+    wanted = pd.period_range(pd.Timestamp(start), pd.Timestamp(end), freq="M")
+    return [m for m in wanted if m not in covered]
+
+
+def resolve_as_of(as_of: str, *frames_and_columns) -> pd.Timestamp:
+    """Turn the ``as_of`` parameter into a date; ``"latest"`` means the latest date in the data.
+
+    Parameters
+    ----------
+    as_of : str
+        ``"latest"`` or an ISO date.
+    *frames_and_columns : (DataFrame, str)
+        Where to look for the latest date.
+    """
+    if as_of == "latest":
+        dates = [frame[column].max() for frame, column in frames_and_columns if not frame.empty]
+        return pd.Timestamp(max(dates)).normalize()
+    message = f"{as_of!r} is not an ISO date (YYYY-MM-DD) or 'latest'"
+    if not isinstance(as_of, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", as_of):
+        raise ParameterError("as_of", message)
+    try:
+        return pd.Timestamp(as_of)
+    except ValueError:
+        raise ParameterError("as_of", message) from None
