@@ -146,9 +146,9 @@ def _check_field(value, raw: str, fld: Field) -> str | None:
     if fld.enum is not None and raw not in fld.enum:
         return f"{raw!r} is not one of: {', '.join(fld.enum)}"
     if fld.minimum is not None and value < fld.minimum:
-        return f"{raw} is below the minimum {fld.minimum:g}"
+        return f"{raw} is below the minimum {_literal(fld.minimum)}"
     if fld.maximum is not None and value > fld.maximum:
-        return f"{raw} is above the maximum {fld.maximum:g}"
+        return f"{raw} is above the maximum {_literal(fld.maximum)}"
     if fld.pattern is not None and not re.fullmatch(fld.pattern, raw):
         return f"{raw!r} does not match the pattern {fld.pattern}"
     return None
@@ -327,8 +327,12 @@ def _check_table_rules(table: Table) -> list[Problem]:
 
 
 def _literal(value) -> str:
-    """Spell a value the way it is written in the CSV (booleans as true/false)."""
-    return str(value).lower() if isinstance(value, bool) else str(value)
+    """Spell a value the way it is written in the CSV (booleans as true/false, 0.0 as 0)."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
 
 
 def _show(key: tuple) -> str:
