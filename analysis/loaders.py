@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import config
+from analysis import config, runlog
 from analysis.errors import DataError, Problem
 from analysis.schema import Table, check_references, load_schema, read_table
 
@@ -118,6 +118,7 @@ def load(name: str, path: Path | str | None = None) -> pd.DataFrame:
         raise DataError(problems)
     if table.path not in FILES_READ:
         FILES_READ.append(table.path)
+    runlog.record(read=str(table.path))
     return to_frame(table)
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis import commitments as cm
+from analysis import runlog
 from analysis import series as obs
 from analysis.errors import ParameterError
 from analysis.loaders import load_commitments, load_soybeans, load_sources
@@ -116,7 +117,10 @@ def check_parameters(commitments: pd.DataFrame, commitment: str, flow_series: st
 def since_start_curve(rows: pd.DataFrame, commitment: cm.Commitment) -> tuple[pd.Series, pd.DataFrame]:
     """Cumulative curve from rows that total purchases since the commitment began."""
     tolerance = pd.Timedelta(days=START_TOLERANCE_DAYS)
-    used = rows[(rows["period_start"] - commitment.start).abs() <= tolerance]
+    near_start = (rows["period_start"] - commitment.start).abs() <= tolerance
+    # A one-day row is a single sale, not a running total, unless it is the first day itself.
+    is_total = (rows["period_end"] > rows["period_start"]) | (rows["period_start"] == commitment.start)
+    used = rows[near_start & is_total]
     used = used.sort_values("period_end").drop_duplicates("period_end", keep="last")
     return pd.Series(used["value"].to_numpy(), index=pd.DatetimeIndex(used["period_end"])), used
 
@@ -202,6 +206,10 @@ def track(as_of: str = "latest", commitment: str = "soy-12mmt", flow_series: str
     soybeans, commitments = load_soybeans(), load_commitments()
     record = check_parameters(commitments, commitment, flow_series, method, baseline_year, trailing_days)
     as_of_ts = obs.resolve_as_of(as_of, (soybeans, "period_end"), (commitments, "announced"))
+    runlog.record(as_of=as_of_ts.date().isoformat())
+    if record["announced"] > as_of_ts:
+        raise ParameterError("commitment", f"{commitment!r} was announced on {record['announced'].date()}, "
+                                           f"after as_of {as_of_ts.date()}: it was not known then")
     flows_start = obs.resolve_as_of(flows_from)
     deal = cm.Commitment(commitment, float(record["target"]), record["start"], record["deadline"], record["unit"])
     weights, baseline_rows = baseline_weights(soybeans, baseline_year)

@@ -28,6 +28,25 @@ def known_as_of(frame: pd.DataFrame, as_of) -> pd.DataFrame:
     return frame[frame["period_end"] <= pd.Timestamp(as_of)]
 
 
+def dated_as_of(frame: pd.DataFrame, as_of, date: str = "date", reported: str | None = "reported") -> pd.DataFrame:
+    """Rows knowable on ``as_of``: dated on or before it, or reported on or before it.
+
+    A measure announced before it takes effect was knowable from its
+    announcement, so a row counts once either its ``date`` or its
+    ``reported`` date (when the column exists and is filled) has passed.
+
+    >>> f = pd.DataFrame({"date": pd.to_datetime(["2025-02-04", "2025-04-09", "2025-06-01"]),
+    ...                   "reported": pd.to_datetime(["2025-02-01", None, None])})
+    >>> dated_as_of(f, "2025-02-02").index.tolist(), dated_as_of(f, "2025-05-01").index.tolist()
+    ([0], [0, 1])
+    """
+    as_of = pd.Timestamp(as_of)
+    known = frame[date] <= as_of
+    if reported is not None and reported in frame:
+        known |= frame[reported].notna() & (frame[reported] <= as_of)
+    return frame[known]
+
+
 def month_span(start, end) -> pd.PeriodIndex | None:
     """The months of a period that is exactly whole months, else ``None``.
 
