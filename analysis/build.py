@@ -1,19 +1,24 @@
 """Run report notebooks with papermill and publish them atomically.
 
 For each report: check the parameters against its parameters cell, execute
-it in the project kernel, then write ``<out>/<report>.ipynb`` and
-``<out>/<report>.html``, each through a temporary file and a rename, so a
-reader never sees a half-written page and a failed build leaves the last
-published report in place. A failed run's notebook goes to ``<out>/_failed/``.
+it in the project kernel, then write its static figures, the executed
+``<out>/<report>.ipynb`` and finally ``<out>/<report>.html``, each through a
+temporary file and a rename, so a reader never sees a half-written page and a
+failed or interrupted build leaves the last published report in place. A
+failed run's notebook (and a readable copy with the code shown) goes to
+``<out>/_failed/``. After the reports, ``manifest.json`` and ``index.html``
+are rewritten.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis import config
@@ -34,8 +39,6 @@ class Report:
 
     @property
     def meta(self) -> dict:
-        import json
-
         notebook = json.loads(self.path.read_text(encoding="utf-8"))
         return notebook.get("metadata", {}).get("truce", {})
 
@@ -83,6 +86,12 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+def remove_stale_temporaries(out_dir: Path) -> None:
+    """Delete temporary files a killed build left behind (never a published file)."""
+    for tmp in Path(out_dir).rglob(".*.tmp"):
+        tmp.unlink(missing_ok=True)
+
+
 @dataclass
 class Outcome:
     """What happened to one report."""
@@ -91,27 +100,51 @@ class Outcome:
     ok: bool
     seconds: float
     message: str = ""
+    entry: dict = field(default_factory=dict)  # its manifest record when published
 
 
-def _execute(report: Report, parameters: dict, workdir: Path):
-    """Execute the notebook in the project kernel; return the executed notebook."""
+def _execute(report: Report, parameters: dict, workdir: Path, data_dir: Path | None):
+    """Execute the notebook in the project kernel; return it and what it recorded."""
     import nbformat
     import papermill
 
+    from analysis import runlog
     from analysis.charts import BUILD_ENV
 
-    os.environ[BUILD_ENV] = "1"  # the kernel inherits it: charts keep only their spec
+    log = workdir / "run.jsonl"
+    # The kernel inherits the environment: charts keep only their spec, the run log collects facts.
+    os.environ[BUILD_ENV] = "1"
+    os.environ[runlog.RUN_LOG_ENV] = str(log)
+    if data_dir is not None:
+        os.environ[config.DATA_DIR_ENV] = str(data_dir)
     executed = workdir / f"{report.name}.ipynb"
-    papermill.execute_notebook(
-        str(report.path),
-        str(executed),
-        parameters=parameters,
-        kernel_name=config.KERNEL_NAME,
-        cwd=str(config.NOTEBOOKS_DIR),
-        progress_bar=False,
-        request_save_on_cell_execute=False,
-    )
-    return nbformat.read(executed, as_version=4)
+    try:
+        papermill.execute_notebook(
+            str(report.path),
+            str(executed),
+            parameters=parameters,
+            kernel_name=config.KERNEL_NAME,
+            cwd=str(config.NOTEBOOKS_DIR),
+            progress_bar=False,
+            request_save_on_cell_execute=False,
+        )
+    finally:
+        os.environ.pop(runlog.RUN_LOG_ENV, None)
+    return nbformat.read(executed, as_version=4), runlog.read(log)
+
+
+def _normalise(nb, report: Report):
+    """Make the executed notebook independent of where and when it was built."""
+    from analysis import publish
+
+    nb = publish.strip_volatile_metadata(nb)
+    papermill_meta = nb.metadata.get("papermill", {})
+    papermill_meta["input_path"] = f"notebooks/{report.name}.ipynb"
+    papermill_meta["output_path"] = f"{report.name}.ipynb"
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"  # papermill draws a random id each run
+    return nb
 
 
 def _failure_message(err) -> str:
@@ -119,8 +152,23 @@ def _failure_message(err) -> str:
     return f"cell {err.cell_index} failed:\n{source}\n  {err.ename}: {err.evalue}"
 
 
-def build_one(report: Report, overrides: dict, out_dir: Path, from_cli: frozenset = frozenset()) -> Outcome:
-    """Build one report into ``out_dir``; never raises for a notebook error.
+def _publish_failure(report: Report, executed: Path, out_dir: Path) -> Path:
+    """Keep a failed run's notebook, and a copy with code and error shown, under ``_failed/``."""
+    import nbformat
+
+    from analysis import publish
+
+    failed_dir = out_dir / "_failed"
+    atomic_write(failed_dir / f"{report.name}.ipynb", executed.read_bytes())
+    nb = nbformat.read(executed, as_version=4)
+    page = publish.to_html(nb, f"FAILED: {report.title}", show_code=True)
+    atomic_write(failed_dir / f"{report.name}.html", page.encode("utf-8"))
+    return failed_dir / f"{report.name}.ipynb"
+
+
+def build_one(report: Report, overrides: dict, out_dir: Path, from_cli: frozenset = frozenset(),
+              data_dir: Path | None = None, vintage: str | None = None) -> Outcome:
+    """Build one report into ``out_dir``; a notebook error is reported, not raised.
 
     Raises
     ------
@@ -130,25 +178,64 @@ def build_one(report: Report, overrides: dict, out_dir: Path, from_cli: frozense
     import nbformat
     from papermill.exceptions import PapermillExecutionError
 
-    from analysis import publish
+    from analysis import publish, stamp
 
-    parameters = resolve(report.parameters, overrides, from_cli)
+    params = report.parameters
+    parameters = resolve(params, overrides, from_cli)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="truce-build-") as tmp:
         try:
-            nb = _execute(report, parameters, Path(tmp))
+            nb, facts = _execute(report, parameters, Path(tmp), data_dir)
         except PapermillExecutionError as err:
-            failed = Path(tmp) / f"{report.name}.ipynb"
-            failed_dir = out_dir / "_failed"
-            atomic_write(failed_dir / f"{report.name}.ipynb", failed.read_bytes())
+            kept = _publish_failure(report, Path(tmp) / f"{report.name}.ipynb", out_dir)
             return Outcome(report.name, False, time.monotonic() - started,
-                           f"{_failure_message(err)}\n  executed notebook kept at {failed_dir / (report.name + '.ipynb')}")
-    nb = publish.strip_volatile_metadata(nb)
-    page = publish.to_html(nb, report.title)
-    # The HTML goes last: a reader who sees a new page can rely on its notebook being there too.
-    atomic_write(out_dir / f"{report.name}.ipynb", nbformat.writes(nb).encode("utf-8"))
-    atomic_write(out_dir / f"{report.name}.html", page.encode("utf-8"))
-    return Outcome(report.name, True, time.monotonic() - started, f"{len(page) / 1e6:.2f} MB")
+                           f"{_failure_message(err)}\n  executed notebook kept at {kept}")
+    inputs = [Path(p) for p in facts["read"]]
+    provenance = stamp.Stamp(
+        report=report.name,
+        as_of=facts.get("as_of", "not recorded"),
+        data_version=stamp.data_version(inputs),
+        commit=stamp.git_commit(),
+        parameters=parameters,
+        defaults={p.name: p.default for p in params},
+        inputs=[stamp.display_path(p) for p in inputs],
+        vintage=vintage,
+    )
+    nb = _normalise(nb, report)
+    figures_rel = f"figures/{report.name}"
+    page = publish.to_html(nb, report.title, provenance.header_html(), provenance.footer_html(), figures_rel)
+    notebook_bytes = nbformat.writes(nb).encode("utf-8")
+    page_bytes = page.encode("utf-8")
+
+    outputs = {}
+    specs = publish.chart_specs(nb)
+    for number, spec in enumerate(specs, 1):
+        for kind, data in publish.render_figures(spec).items():
+            rel = f"{figures_rel}/fig-{number}.{kind}"
+            atomic_write(out_dir / rel, data)
+            outputs[rel] = hashlib.sha256(data).hexdigest()
+    for stale in (out_dir / figures_rel).glob("fig-*.*"):
+        if stale.stem.split("-")[-1].isdigit() and int(stale.stem.split("-")[-1]) > len(specs):
+            stale.unlink()
+    # The HTML goes last: a reader who sees a new page can rely on its notebook and figures being there.
+    atomic_write(out_dir / f"{report.name}.ipynb", notebook_bytes)
+    atomic_write(out_dir / f"{report.name}.html", page_bytes)
+    outputs[f"{report.name}.ipynb"] = hashlib.sha256(notebook_bytes).hexdigest()
+    outputs[f"{report.name}.html"] = hashlib.sha256(page_bytes).hexdigest()
+    entry = {
+        "title": report.title,
+        "summary": report.meta.get("summary", ""),
+        "as_of": provenance.as_of,
+        "parameters": parameters,
+        "data_version": provenance.data_version,
+        "commit": provenance.commit,
+        "vintage": vintage,
+        "inputs": [{"path": stamp.display_path(p), "sha256": stamp.file_sha256(p)} for p in inputs],
+        "outputs": dict(sorted(outputs.items())),
+        "figures": len(specs),
+        "html_bytes": len(page_bytes),
+    }
+    return Outcome(report.name, True, time.monotonic() - started, f"{len(page_bytes) / 1e6:.2f} MB", entry)
 
 
 def overrides_by_report(reports: list[Report], overrides: dict, from_cli: frozenset = frozenset()) -> dict:
@@ -174,7 +261,17 @@ def overrides_by_report(reports: list[Report], overrides: dict, from_cli: frozen
     return per_report
 
 
-def build(names: list[str], overrides: dict, out_dir: Path, from_cli: frozenset = frozenset(), echo=print) -> int:
+def publish_site(out_dir: Path, entries: dict[str, dict]) -> None:
+    """Rewrite ``manifest.json`` and ``index.html`` for what is now published."""
+    from analysis import manifest
+
+    current = manifest.updated(manifest.load(out_dir), entries, out_dir)
+    atomic_write(out_dir / manifest.MANIFEST, manifest.dumps(current))
+    atomic_write(out_dir / "index.html", manifest.index_html(current).encode("utf-8"))
+
+
+def build(names: list[str], overrides: dict, out_dir: Path, from_cli: frozenset = frozenset(), echo=print,
+          data_dir: Path | None = None, vintage: str | None = None) -> int:
     """Build the named reports (all when empty); return a process exit code.
 
     Returns
@@ -186,15 +283,22 @@ def build(names: list[str], overrides: dict, out_dir: Path, from_cli: frozenset 
     reports = select(names)
     per_report = overrides_by_report(reports, overrides, from_cli)
     out_dir = Path(out_dir).resolve()
-    failures = 0
-    for i, report in enumerate(reports, 1):
-        echo(f"[{i}/{len(reports)}] {report.name}: running")
-        outcome = build_one(report, per_report[report.name], out_dir, from_cli)
-        if outcome.ok:
-            echo(f"[{i}/{len(reports)}] {report.name}: published {out_dir / (report.name + '.html')} "
-                 f"({outcome.message}, {outcome.seconds:.1f} s)")
-        else:
-            failures += 1
-            print(f"[{i}/{len(reports)}] {report.name}: FAILED after {outcome.seconds:.1f} s; "
-                  f"the previously published report is unchanged\n  {outcome.message}", file=sys.stderr)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(out_dir)
+    failures, entries = 0, {}
+    try:
+        for i, report in enumerate(reports, 1):
+            echo(f"[{i}/{len(reports)}] {report.name}: running")
+            outcome = build_one(report, per_report[report.name], out_dir, from_cli, data_dir, vintage)
+            if outcome.ok:
+                entries[report.name] = outcome.entry
+                echo(f"[{i}/{len(reports)}] {report.name}: published {out_dir / (report.name + '.html')} "
+                     f"({outcome.message}, {outcome.seconds:.1f} s)")
+            else:
+                failures += 1
+                print(f"[{i}/{len(reports)}] {report.name}: FAILED after {outcome.seconds:.1f} s; "
+                      f"the previously published report is unchanged\n  {outcome.message}", file=sys.stderr)
+    finally:
+        # Even when interrupted, record what did get published.
+        publish_site(out_dir, entries)
     return 1 if failures else 0

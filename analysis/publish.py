@@ -19,8 +19,25 @@ from analysis.charts import VEGALITE_MIME, embed_script, vega_bundle
 REPORT_CSS = config.TEMPLATES_DIR / "truce" / "report.css"
 
 
-def charts_to_html(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, int]:
+def chart_specs(nb: nbformat.NotebookNode) -> list[dict]:
+    """Every chart's Vega-Lite spec, in page order (figure ``fig-N`` is item N-1)."""
+    return [
+        output["data"][VEGALITE_MIME]
+        for cell in nb.cells
+        for output in cell.get("outputs", [])
+        if VEGALITE_MIME in output.get("data", {})
+    ]
+
+
+def charts_to_html(nb: nbformat.NotebookNode, figure_links: str | None = None) -> tuple[nbformat.NotebookNode, int]:
     """Replace every chart output with an HTML snippet that draws it.
+
+    Parameters
+    ----------
+    nb : NotebookNode
+    figure_links : str, optional
+        Folder (relative to the page) holding ``fig-N.svg/.png/.csv``; when
+        given, each chart gets download links under it.
 
     Returns
     -------
@@ -36,12 +53,44 @@ def charts_to_html(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, in
                 continue
             count += 1
             element_id = f"fig-{count}"
+            links = ""
+            if figure_links:
+                base = escape(f"{figure_links}/{element_id}")
+                links = (f'<div class="truce-figure-links">Figure {count}: '
+                         f'<a href="{base}.svg">SVG</a> · <a href="{base}.png">PNG</a> · '
+                         f'<a href="{base}.csv">data (CSV)</a></div>')
             snippet = (
                 f'<div class="truce-chart" id="{element_id}"></div>'
-                f'<script type="module">{embed_script(element_id, data[VEGALITE_MIME])}</script>'
+                f'<script type="module">{embed_script(element_id, data[VEGALITE_MIME])}</script>{links}'
             )
             output["data"] = {"text/html": snippet}
     return nb, count
+
+
+def chart_data(spec: dict):
+    """The data behind a chart as one DataFrame (several datasets get a ``dataset`` column)."""
+    import pandas as pd
+
+    datasets = spec.get("datasets", {})
+    if not datasets and isinstance(spec.get("data"), dict) and "values" in spec["data"]:
+        datasets = {"data": spec["data"]["values"]}
+    frames = [pd.DataFrame(rows).assign(dataset=name) for name, rows in datasets.items()]
+    if not frames:
+        return pd.DataFrame()
+    if len(frames) == 1:
+        return frames[0].drop(columns="dataset")
+    return pd.concat(frames, ignore_index=True)
+
+
+def render_figures(spec: dict) -> dict[str, bytes]:
+    """A chart as static files for slides: ``svg`` and ``png`` (2x), plus its data as ``csv``."""
+    import vl_convert
+
+    return {
+        "svg": vl_convert.vegalite_to_svg(spec).encode("utf-8"),
+        "png": vl_convert.vegalite_to_png(spec, scale=2),
+        "csv": chart_data(spec).to_csv(index=False, lineterminator="\n").encode("utf-8"),
+    }
 
 
 def strip_volatile_metadata(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -58,7 +107,8 @@ def strip_volatile_metadata(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def to_html(nb: nbformat.NotebookNode, title: str, stamp_html: str = "", footer_html: str = "") -> str:
+def to_html(nb: nbformat.NotebookNode, title: str, stamp_html: str = "", footer_html: str = "",
+            figure_links: str | None = None, show_code: bool = False) -> str:
     """Render an executed notebook as one offline HTML page with the code hidden.
 
     Parameters
@@ -69,15 +119,19 @@ def to_html(nb: nbformat.NotebookNode, title: str, stamp_html: str = "", footer_
         Page title (escaped here).
     stamp_html, footer_html : str
         Trusted HTML placed at the top and bottom of the page.
+    figure_links : str, optional
+        Folder of the static figures, for download links under each chart.
+    show_code : bool
+        Keep code cells visible (for the debugging copy of a failed run).
     """
     from nbconvert import HTMLExporter
 
-    nb, n_charts = charts_to_html(nb)
+    nb, n_charts = charts_to_html(nb, figure_links)
     nb.metadata["title"] = title
     exporter = HTMLExporter(
         template_name="truce",
         extra_template_basedirs=[str(config.TEMPLATES_DIR)],
-        exclude_input=True,
+        exclude_input=not show_code,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
