@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -167,7 +168,8 @@ def _publish_failure(report: Report, executed: Path, out_dir: Path) -> Path:
 
 
 def build_one(report: Report, overrides: dict, out_dir: Path, from_cli: frozenset = frozenset(),
-              data_dir: Path | None = None, vintage: str | None = None) -> Outcome:
+              data_dir: Path | None = None, vintage: str | None = None,
+              vintages_root: Path | None = None) -> Outcome:
     """Build one report into ``out_dir``; a notebook error is reported, not raised.
 
     Raises
@@ -191,6 +193,8 @@ def build_one(report: Report, overrides: dict, out_dir: Path, from_cli: frozense
             return Outcome(report.name, False, time.monotonic() - started,
                            f"{_failure_message(err)}\n  executed notebook kept at {kept}")
     inputs = [Path(p) for p in facts["read"]]
+    if vintages_root is not None:
+        vintage = stamp.matching_vintage(inputs, vintages_root) or vintage
     provenance = stamp.Stamp(
         report=report.name,
         as_of=facts.get("as_of", "not recorded"),
@@ -270,9 +274,30 @@ def publish_site(out_dir: Path, entries: dict[str, dict]) -> None:
     atomic_write(out_dir / "index.html", manifest.index_html(current).encode("utf-8"))
 
 
+def vintage_data_dir(vintage: str) -> Path:
+    """The data folder of a dated vintage, ``data/vintages/<YYYY-MM-DD>/data``.
+
+    Raises
+    ------
+    ParameterError
+        If the date is malformed or no such vintage exists (the message lists those that do).
+    """
+    root = config.vintages_dir()
+    folder = root / vintage / "data"
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", vintage) or not folder.is_dir():
+        known = sorted(p.parent.name for p in root.glob("*/data") if p.is_dir())
+        raise ParameterError("--vintage", f"no vintage {vintage!r} in {root}; available: {', '.join(known) or 'none'}")
+    return folder
+
+
 def build(names: list[str], overrides: dict, out_dir: Path, from_cli: frozenset = frozenset(), echo=print,
-          data_dir: Path | None = None, vintage: str | None = None) -> int:
+          vintage: str | None = None) -> int:
     """Build the named reports (all when empty); return a process exit code.
+
+    Parameters
+    ----------
+    vintage : str, optional
+        Build from the data as it stood in ``data/vintages/<vintage>/data``.
 
     Returns
     -------
@@ -280,6 +305,8 @@ def build(names: list[str], overrides: dict, out_dir: Path, from_cli: frozenset 
         0 when every report was published, 1 when any failed. Parameter
         errors raise before any notebook runs.
     """
+    vintages_root = config.vintages_dir()
+    data_dir = vintage_data_dir(vintage) if vintage else None
     reports = select(names)
     per_report = overrides_by_report(reports, overrides, from_cli)
     out_dir = Path(out_dir).resolve()
@@ -289,7 +316,7 @@ def build(names: list[str], overrides: dict, out_dir: Path, from_cli: frozenset 
     try:
         for i, report in enumerate(reports, 1):
             echo(f"[{i}/{len(reports)}] {report.name}: running")
-            outcome = build_one(report, per_report[report.name], out_dir, from_cli, data_dir, vintage)
+            outcome = build_one(report, per_report[report.name], out_dir, from_cli, data_dir, vintage, vintages_root)
             if outcome.ok:
                 entries[report.name] = outcome.entry
                 echo(f"[{i}/{len(reports)}] {report.name}: published {out_dir / (report.name + '.html')} "

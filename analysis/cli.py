@@ -4,7 +4,8 @@ Heavy libraries are imported inside the subcommands, so ``truce --help`` and
 ``truce list`` start quickly.
 
 Exit codes: 0 success; 1 a report failed to build; 2 bad usage, a bad
-parameter or invalid data (``truce validate`` lists every problem).
+parameter or invalid data (``truce validate`` lists every problem); 3-7 the
+refresh failures documented in :mod:`analysis.refresh`.
 """
 
 from __future__ import annotations
@@ -21,11 +22,16 @@ examples:
   truce build                                  build every report into reports/
   truce build purchases -p as_of 2026-01-31    rebuild one report as it stood on a date
   truce build purchases -f params/jan.yaml     parameters from a YAML file
+  truce build --vintage 2026-10-01             rebuild from the data as it stood in that vintage
   truce list                                   reports, their parameters and defaults
   truce validate                               check every dataset in data/
+  truce refresh --dry-run                      show what the public APIs would change
 
-exit codes: 0 ok, 1 a report failed (its notebook is kept in <out>/_failed/),
-            2 bad usage, unknown or mistyped parameter, or invalid data
+exit codes: 0 ok
+            1 a report failed to build (its notebook is kept in <out>/_failed/)
+            2 bad usage, unknown or mistyped parameter, unknown vintage, or invalid data
+            3-7 refresh failures: 3 network/HTTP, 4 response schema, 5 merged data invalid,
+                6 API key missing, 7 local file error (data/ is left untouched)
 """
 
 
@@ -51,6 +57,22 @@ def _parser() -> argparse.ArgumentParser:
                        help="YAML mapping of parameters; -p wins over the file")
     build.add_argument("--out", type=Path, default=config.REPORTS_DIR, metavar="DIR",
                        help=f"output folder (default: {config.REPORTS_DIR.relative_to(config.PROJ_ROOT)}/)")
+    build.add_argument("--vintage", metavar="YYYY-MM-DD",
+                       help="read the data as it stood in data/vintages/YYYY-MM-DD/data (saved by `truce refresh`)")
+
+    refresh = commands.add_parser(
+        "refresh", help="update soybean data from the USDA and Census APIs",
+        description="Fetch USDA FAS weekly export sales to China (needs USDA_FAS_API_KEY) and US Census monthly "
+                    "soybean exports to China (CENSUS_API_KEY optional), save the raw responses as a dated vintage, "
+                    "validate, and only then replace data/soybeans.csv and data/sources.csv. On any failure the "
+                    "last good data is kept and the exit code says what failed (see below).",
+        epilog="exit codes: 0 ok or nothing new, 3 network/HTTP failure (after retries), 4 a response is not in "
+               "the documented shape, 5 the merged data fails validation, 6 an API key is missing, "
+               "7 a local file could not be written",
+    )
+    refresh.add_argument("--source", default="all", choices=["usda-esr", "census", "all"],
+                         help="which API to refresh (default: all, all-or-nothing)")
+    refresh.add_argument("--dry-run", action="store_true", help="fetch and show what would change; write nothing")
 
     commands.add_parser("list", help="list reports with their parameters and defaults",
                         description="List every report notebook with its parameters, defaults and help.")
@@ -86,7 +108,13 @@ def _cmd_build(args) -> int:
     overrides = _read_parameters_file(args.parameters_file) if args.parameters_file else {}
     cli_values = dict(args.parameter)
     overrides.update(cli_values)
-    return build(args.reports, overrides, args.out, from_cli=frozenset(cli_values))
+    return build(args.reports, overrides, args.out, from_cli=frozenset(cli_values), vintage=args.vintage)
+
+
+def _cmd_refresh(args) -> int:
+    from analysis import refresh
+
+    return refresh.run(source=args.source, dry_run=args.dry_run)
 
 
 def _cmd_list(_args) -> int:
@@ -119,7 +147,7 @@ def _cmd_validate(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``truce`` and ``python -m analysis``."""
     args = _parser().parse_args(argv)
-    handler = {"build": _cmd_build, "list": _cmd_list, "validate": _cmd_validate}[args.command]
+    handler = {"build": _cmd_build, "list": _cmd_list, "validate": _cmd_validate, "refresh": _cmd_refresh}[args.command]
     try:
         return handler(args)
     except ParameterError as err:

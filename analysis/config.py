@@ -49,3 +49,8 @@ def schema_path(name: str) -> Path:
     vintage or a crafted test copy is checked against today's rules.
     """
     return SCHEMA_DIR / f"{name}.yaml"
+
+
+def vintages_dir() -> Path:
+    """Where dated data vintages live: ``<data>/vintages`` of the current data folder."""
+    return data_dir() / "vintages"

@@ -46,6 +46,22 @@ def data_version(inputs: list[Path]) -> str:
     return digest.hexdigest()[:12]
 
 
+def matching_vintage(inputs: list[Path], vintages_root: Path) -> str | None:
+    """Newest dated vintage whose ``data/`` holds byte-identical copies of every input.
+
+    A build from the current data names the vintage it matches, so rebuilding
+    later with ``--vintage`` reproduces the same page byte for byte.
+    """
+    if not inputs or not Path(vintages_root).is_dir():
+        return None
+    wanted = {Path(p).name: file_sha256(p) for p in inputs}
+    for folder in sorted(Path(vintages_root).iterdir(), reverse=True):
+        data = folder / "data"
+        if all((data / name).is_file() and file_sha256(data / name) == digest for name, digest in wanted.items()):
+            return folder.name
+    return None
+
+
 def git_commit() -> str:
     """Current commit (short), with ``-dirty`` if tracked files differ from it; ``unknown`` without git."""
     try:
@@ -118,6 +134,6 @@ class Stamp:
             f"<code>{escape(checkout)}</code>):<br>"
             f"<code>{escape(self.truce_command())}</code><br>"
             f"or with plain papermill: <code>{escape(self.papermill_command())}</code><br>"
-            f"Data files read: {escape(', '.join(self.inputs)) if self.inputs else 'none recorded'}."
+            f"Data files read: {escape(', '.join(Path(p).name for p in self.inputs)) if self.inputs else 'none recorded'}."
             "</div>"
         )

@@ -54,9 +54,23 @@ def test_footer_has_both_commands_and_the_inputs():
     html = make(commit="1234567890ab-dirty").footer_html()
     assert "git checkout 1234567890ab" in html and "dirty" not in html.split("git checkout")[1].split("<")[0]
     assert "truce build purchases" in html and "papermill notebooks/purchases.ipynb" in html
-    assert "data/soybeans.csv" in html
+    assert "Data files read: soybeans.csv." in html  # names only: the folder differs between vintages
 
 
 def test_git_commit_is_a_short_hash():
     commit = stamp.git_commit()
     assert commit == "unknown" or len(commit.removesuffix("-dirty")) == 12
+
+
+def test_matching_vintage_picks_the_newest_identical_snapshot(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "x.csv").write_text("1\n")
+    root = data / "vintages"
+    for day, content in [("2026-01-01", "1\n"), ("2026-02-01", "1\n"), ("2026-03-01", "2\n")]:
+        (root / day / "data").mkdir(parents=True)
+        (root / day / "data" / "x.csv").write_text(content)
+    assert stamp.matching_vintage([data / "x.csv"], root) == "2026-02-01"
+    (data / "x.csv").write_text("3\n")
+    assert stamp.matching_vintage([data / "x.csv"], root) is None
+    assert stamp.matching_vintage([data / "x.csv"], tmp_path / "none") is None
