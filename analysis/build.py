@@ -290,21 +290,89 @@ def vintage_data_dir(vintage: str) -> Path:
     return folder
 
 
+def _plan(reports: list[Report], per_report: dict, out_dir: Path, data_dir: Path, vintage: str | None,
+          force: bool) -> tuple[list[Report], dict[str, str]]:
+    """Split reports into those to build and those whose published copy is fresh.
+
+    Returns
+    -------
+    (list of Report, dict)
+        Reports to build, and the name -> cache key of those that are up to date.
+    """
+    from analysis import cache, manifest
+
+    published = manifest.load(out_dir)["reports"]
+    code = cache.code_version()
+    todo, fresh = [], {}
+    for report in reports:
+        entry = published.get(report.name, {})
+        inputs = cache.previous_inputs(entry)
+        key = None if inputs is None else cache.cache_key(report.path, per_report[report.name], vintage, data_dir,
+                                                          inputs, code)
+        if not force and cache.is_fresh(entry, key, out_dir):
+            fresh[report.name] = key
+        else:
+            todo.append(report)
+    return todo, fresh
+
+
+def _run(todo: list[Report], per_report: dict, out_dir: Path, from_cli: frozenset, data_dir: Path | None,
+         vintage: str | None, vintages_root: Path, jobs: int):
+    """Yield each report's :class:`Outcome` as it finishes, building ``jobs`` at a time."""
+    args = lambda r: (r, per_report[r.name], out_dir, from_cli, data_dir, vintage, vintages_root)  # noqa: E731
+    if jobs <= 1 or len(todo) <= 1:
+        for report in todo:
+            yield build_one(*args(report))
+        return
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    # Import the heavy libraries once here: forked workers inherit them instead of each paying.
+    import nbconvert  # noqa: F401
+    import papermill  # noqa: F401
+
+    from analysis import charts, publish  # noqa: F401
+
+    charts.vega_bundle()
+    # Processes, not threads: each build sets environment variables its kernel inherits.
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(todo)))
+    try:
+        futures = [pool.submit(build_one, *args(report)) for report in todo]
+        for future in as_completed(futures):
+            yield future.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def build(names: list[str], overrides: dict, out_dir: Path, from_cli: frozenset = frozenset(), echo=print,
-          vintage: str | None = None) -> int:
+          vintage: str | None = None, jobs: int | None = None, force: bool = False) -> int:
     """Build the named reports (all when empty); return a process exit code.
+
+    Reports whose notebook, parameters, data and ``analysis/`` code are
+    unchanged since they were published are skipped (see :mod:`analysis.cache`).
 
     Parameters
     ----------
+    names : list of str
+        Reports to build; empty means all.
+    overrides : dict
+        Parameter overrides; each report gets those it declares.
+    out_dir : Path
+        Publication folder.
     vintage : str, optional
         Build from the data as it stood in ``data/vintages/<vintage>/data``.
+    jobs : int, optional
+        Reports built at once (default: the number of cores).
+    force : bool
+        Rebuild even when the published copy is up to date.
 
     Returns
     -------
     int
-        0 when every report was published, 1 when any failed. Parameter
-        errors raise before any notebook runs.
+        0 when every report is published and current, 1 when any failed.
+        Parameter errors raise before any notebook runs.
     """
+    from analysis import cache
+
     vintages_root = config.vintages_dir()
     data_dir = vintage_data_dir(vintage) if vintage else None
     reports = select(names)
@@ -312,19 +380,30 @@ def build(names: list[str], overrides: dict, out_dir: Path, from_cli: frozenset 
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out_dir)
-    failures, entries = 0, {}
+    todo, fresh = _plan(reports, per_report, out_dir, data_dir or config.data_dir(), vintage, force)
+    for name in fresh:
+        echo(f"{name}: up to date, skipped (use --force to rebuild)")
+    if not todo:
+        return 0
+    jobs = jobs or os.cpu_count() or 1
+    echo(f"building {len(todo)} report(s) with {min(jobs, len(todo))} worker(s)")
+    failures, entries, code = 0, {}, cache.code_version()
     try:
-        for i, report in enumerate(reports, 1):
-            echo(f"[{i}/{len(reports)}] {report.name}: running")
-            outcome = build_one(report, per_report[report.name], out_dir, from_cli, data_dir, vintage, vintages_root)
+        for done, outcome in enumerate(_run(todo, per_report, out_dir, from_cli, data_dir, vintage, vintages_root,
+                                            jobs), 1):
+            tag = f"[{done}/{len(todo)}] {outcome.report}"
             if outcome.ok:
-                entries[report.name] = outcome.entry
-                echo(f"[{i}/{len(reports)}] {report.name}: published {out_dir / (report.name + '.html')} "
+                report = next(r for r in todo if r.name == outcome.report)
+                names_read = [Path(i["path"]).name for i in outcome.entry["inputs"]]
+                outcome.entry["cache_key"] = cache.cache_key(report.path, per_report[report.name], vintage,
+                                                             data_dir or config.data_dir(), names_read, code)
+                entries[outcome.report] = outcome.entry
+                echo(f"{tag}: published {out_dir / (outcome.report + '.html')} "
                      f"({outcome.message}, {outcome.seconds:.1f} s)")
             else:
                 failures += 1
-                print(f"[{i}/{len(reports)}] {report.name}: FAILED after {outcome.seconds:.1f} s; "
-                      f"the previously published report is unchanged\n  {outcome.message}", file=sys.stderr)
+                print(f"{tag}: FAILED after {outcome.seconds:.1f} s; the previously published report is unchanged"
+                      f"\n  {outcome.message}", file=sys.stderr)
     finally:
         # Even when interrupted, record what did get published.
         publish_site(out_dir, entries)

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 from functools import lru_cache
+from pathlib import Path
 
 import altair as alt
 import pandas as pd
@@ -41,10 +42,28 @@ def truce_theme() -> alt.theme.ThemeConfig:
 
 @lru_cache(maxsize=1)
 def vega_bundle() -> str:
-    """Vega, Vega-Lite and vega-embed as one script that defines ``window.vegaEmbed``."""
+    """Vega, Vega-Lite and vega-embed as one script that defines ``window.vegaEmbed``.
+
+    Bundling takes a couple of seconds, so the result is kept in the user's
+    cache folder, keyed by the vl-convert version that made it.
+    """
     import vl_convert
 
-    return vl_convert.javascript_bundle()
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "truce-monitor"
+    path = cache / f"vega-bundle-{vl_convert.__version__}.js"
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        pass
+    bundle = vl_convert.javascript_bundle()
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(bundle, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only home only costs time
+    return bundle
 
 
 def embed_script(element_id: str, spec: dict) -> str:

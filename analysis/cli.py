@@ -23,6 +23,7 @@ examples:
   truce build purchases -p as_of 2026-01-31    rebuild one report as it stood on a date
   truce build purchases -f params/jan.yaml     parameters from a YAML file
   truce build --vintage 2026-10-01             rebuild from the data as it stood in that vintage
+  truce build --force -j 1                     rebuild everything, one report at a time
   truce list                                   reports, their parameters and defaults
   truce validate                               check every dataset in data/
   truce refresh --dry-run                      show what the public APIs would change
@@ -57,6 +58,10 @@ def _parser() -> argparse.ArgumentParser:
                        help="YAML mapping of parameters; -p wins over the file")
     build.add_argument("--out", type=Path, default=config.REPORTS_DIR, metavar="DIR",
                        help=f"output folder (default: {config.REPORTS_DIR.relative_to(config.PROJ_ROOT)}/)")
+    build.add_argument("-j", "--jobs", type=int, metavar="N",
+                       help="reports built at once (default: the number of cores)")
+    build.add_argument("--force", action="store_true",
+                       help="rebuild even reports whose notebook, parameters, data and code are unchanged")
     build.add_argument("--vintage", metavar="YYYY-MM-DD",
                        help="read the data as it stood in data/vintages/YYYY-MM-DD/data (saved by `truce refresh`)")
 
@@ -108,7 +113,10 @@ def _cmd_build(args) -> int:
     overrides = _read_parameters_file(args.parameters_file) if args.parameters_file else {}
     cli_values = dict(args.parameter)
     overrides.update(cli_values)
-    return build(args.reports, overrides, args.out, from_cli=frozenset(cli_values), vintage=args.vintage)
+    if args.jobs is not None and args.jobs < 1:
+        raise ParameterError("--jobs", f"{args.jobs} must be at least 1")
+    return build(args.reports, overrides, args.out, from_cli=frozenset(cli_values), vintage=args.vintage,
+                 jobs=args.jobs, force=args.force)
 
 
 def _cmd_refresh(args) -> int:
@@ -156,3 +164,6 @@ def main(argv: list[str] | None = None) -> int:
     except DataError as err:
         print(f"truce: {err}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("truce: interrupted; published files are unchanged or complete", file=sys.stderr)
+        return 130

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from analysis import config
-from analysis.publish import escape
+from analysis.stamp import escape
 
 MANIFEST = "manifest.json"
 

@@ -9,12 +9,12 @@ nothing from the network, so it renders offline, archived or emailed.
 from __future__ import annotations
 
 import copy
-import html
 
 import nbformat
 
 from analysis import config
 from analysis.charts import VEGALITE_MIME, embed_script, vega_bundle
+from analysis.stamp import escape
 
 REPORT_CSS = config.TEMPLATES_DIR / "truce" / "report.css"
 
@@ -143,8 +143,3 @@ def to_html(nb: nbformat.NotebookNode, title: str, stamp_html: str = "", footer_
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     return body
-
-
-def escape(text: str) -> str:
-    """HTML-escape text that came from data or parameters."""
-    return html.escape(str(text), quote=True)

@@ -8,6 +8,7 @@ the same code, data and parameters give the same bytes.
 
 from __future__ import annotations
 
+import html
 import hashlib
 import shlex
 import subprocess
@@ -15,7 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis import config
-from analysis.publish import escape
+
+
+def escape(text) -> str:
+    """HTML-escape text that came from data or parameters."""
+    return html.escape(str(text), quote=True)
 
 
 def file_sha256(path: Path) -> str:
