@@ -118,13 +118,19 @@ def _execute(report: Report, parameters: dict, workdir: Path, data_dir: Path | N
     os.environ[runlog.RUN_LOG_ENV] = str(log)
     if data_dir is not None:
         os.environ[config.DATA_DIR_ENV] = str(data_dir)
+    from jupyter_client.manager import KernelManager
+
     executed = workdir / f"{report.name}.ipynb"
+    # Local socket files in the build's own temporary folder rather than TCP ports: nothing listens
+    # on the network, and parallel builds cannot collide.
+    kernel = KernelManager(kernel_name=config.KERNEL_NAME, transport="ipc", ip=str(workdir / "kernel"))
     try:
         papermill.execute_notebook(
             str(report.path),
             str(executed),
             parameters=parameters,
             kernel_name=config.KERNEL_NAME,
+            km=kernel,
             cwd=str(config.NOTEBOOKS_DIR),
             progress_bar=False,
             request_save_on_cell_execute=False,
