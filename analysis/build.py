@@ -137,6 +137,9 @@ def _execute(report: Report, parameters: dict, workdir: Path, data_dir: Path | N
         )
     finally:
         os.environ.pop(runlog.RUN_LOG_ENV, None)
+        # nbclient only stops kernels it started itself; this one is ours to stop.
+        if kernel.has_kernel:
+            kernel.shutdown_kernel(now=True)
     return nbformat.read(executed, as_version=4), runlog.read(log)
 
 

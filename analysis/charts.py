@@ -138,7 +138,8 @@ def monthly_flows(frame: pd.DataFrame, unit_label: str) -> alt.LayerChart:
         .encode(
             x=alt.X("month:T", title=None),
             x2="bar_end:T",
-            y=alt.Y("value:Q", title=f"Per month ({unit_label})", axis=alt.Axis(format="~s")),
+            y=alt.Y("value:Q", title=f"Per month or combined release ({unit_label})", axis=alt.Axis(format="~s")),
+            y2=alt.datum(0),  # a bar ranged in x must be given its baseline, or it draws as a dash
             color=colour,
             tooltip=[alt.Tooltip("month:T", title="From"), alt.Tooltip("period_end:T", title="To"),
                      alt.Tooltip("value:Q", format=",.0f"), "status:N"],
@@ -151,4 +152,10 @@ def monthly_flows(frame: pd.DataFrame, unit_label: str) -> alt.LayerChart:
         .encode(x="month:T", y=alt.datum(0), color=colour,
                 tooltip=[alt.Tooltip("yearmonth(month):T", title="No data for")])
     )
-    return alt.layer(bars, gap_marks).properties(width=640, height=260)
+    # A zero month has no bar to see, so it is labelled, lest it read as a gap.
+    zeros = (
+        alt.Chart(frame[frame["value"] == 0])
+        .mark_text(text="0", dy=-7, fontSize=10, color=PALETTE[0])
+        .encode(x=alt.X("month:T"), x2="bar_end:T", y=alt.datum(0))
+    )
+    return alt.layer(bars, zeros, gap_marks).properties(width=640, height=260)

@@ -101,6 +101,28 @@ def gaps(partition: pd.DataFrame, start, end) -> list[pd.Period]:
     return [m for m in wanted if m not in covered]
 
 
+SCHEDULED_TYPES = ("scheduling", "expiry")
+
+
+def event_evidence(events: pd.DataFrame) -> pd.DataFrame:
+    """Events with an ``evidence`` column: the date each row became evidence.
+
+    A dated event is evidence from its date. A scheduled item (an expiry or a
+    scheduling note) is dated by when it is due, which may lie in the future;
+    it is evidence only from when it was reported, and not at all without a
+    reported date. This is what the default ``as_of`` ("latest") must use,
+    or a report would date itself at a scheduled deadline nobody has seen yet.
+
+    >>> e = pd.DataFrame({"date": pd.to_datetime(["2026-06-02", "2027-06-23", "2026-11-10"]),
+    ...                   "reported": pd.to_datetime([None, None, "2025-11-07"]),
+    ...                   "type": ["threat", "scheduling", "expiry"]})
+    >>> event_evidence(e)["evidence"].dt.strftime("%Y-%m-%d").fillna("none").tolist()
+    ['2026-06-02', 'none', '2025-11-07']
+    """
+    scheduled = events["type"].isin(SCHEDULED_TYPES)
+    return events.assign(evidence=events["date"].where(~scheduled, events["reported"]))
+
+
 def resolve_as_of(as_of: str, *frames_and_columns) -> pd.Timestamp:
     """Turn the ``as_of`` parameter into a date; ``"latest"`` means the latest date in the data.
 
@@ -112,7 +134,7 @@ def resolve_as_of(as_of: str, *frames_and_columns) -> pd.Timestamp:
         Where to look for the latest date.
     """
     if as_of == "latest":
-        dates = [frame[column].max() for frame, column in frames_and_columns if not frame.empty]
+        dates = [frame[column].max() for frame, column in frames_and_columns if frame[column].notna().any()]
         return pd.Timestamp(max(dates)).normalize()
     message = f"{as_of!r} is not an ISO date (YYYY-MM-DD) or 'latest'"
     if not isinstance(as_of, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", as_of):
