@@ -205,7 +205,8 @@ def track(as_of: str = "latest", commitment: str = "soy-12mmt", flow_series: str
     """
     soybeans, commitments = load_soybeans(), load_commitments()
     record = check_parameters(commitments, commitment, flow_series, method, baseline_year, trailing_days)
-    as_of_ts = obs.resolve_as_of(as_of, (soybeans, "period_end"), (commitments, "announced"))
+    as_of_ts = obs.resolve_as_of(as_of, (soybeans, "period_end"), (commitments, "announced"),
+                                (load_sources(), "accessed"))
     runlog.record(as_of=as_of_ts.date().isoformat())
     if record["announced"] > as_of_ts:
         raise ParameterError("commitment", f"{commitment!r} was announced on {record['announced'].date()}, "

@@ -250,7 +250,8 @@ def build(as_of: str = "latest", baseline_start: str = "2024-07-01", baseline_en
         First month of the charts and the monthly table.
     """
     rare_earths, events, sources = load_rare_earths(), load_events(), load_sources()
-    as_of_ts = obs.resolve_as_of(as_of, (rare_earths, "period_end"), (obs.event_evidence(events), "evidence"))
+    as_of_ts = obs.resolve_as_of(as_of, (rare_earths, "period_end"), (obs.event_evidence(events), "evidence"),
+                                (sources, "accessed"))
     runlog.record(as_of=as_of_ts.date().isoformat())
     start, end = iso_date("baseline_start", baseline_start), iso_date("baseline_end", baseline_end)
     window = iso_date("chart_from", chart_from).to_period("M").start_time

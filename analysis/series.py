@@ -131,7 +131,10 @@ def resolve_as_of(as_of: str, *frames_and_columns) -> pd.Timestamp:
     as_of : str
         ``"latest"`` or an ISO date.
     *frames_and_columns : (DataFrame, str)
-        Where to look for the latest date.
+        Where to look for the latest date. Reports pass ``sources.accessed``
+        among them: the day the evidence was compiled is the last day it
+        speaks for, so a deadline before it with no sourced outcome is shown
+        as passed and unexplained.
     """
     if as_of == "latest":
         dates = [frame[column].max() for frame, column in frames_and_columns if frame[column].notna().any()]

@@ -468,8 +468,9 @@ def build(as_of: str = "latest", chart_from: str = "2018-01-01", scenario: str =
         resolves (:data:`TIME_LIMITED`).
     """
     custom = check_parameters(scenario, custom_rate_us_on_china, custom_rate_china_on_us, time_limited)
-    tariffs, events, commitments = load_tariffs(), load_events(), load_commitments()
-    as_of_ts = obs.resolve_as_of(as_of, (tariffs, "effective"), (obs.event_evidence(events), "evidence"), (commitments, "announced"))
+    tariffs, events, commitments, sources = load_tariffs(), load_events(), load_commitments(), load_sources()
+    as_of_ts = obs.resolve_as_of(as_of, (tariffs, "effective"), (obs.event_evidence(events), "evidence"),
+                                 (commitments, "announced"), (sources, "accessed"))
     runlog.record(as_of=as_of_ts.date().isoformat())
     start = iso_date("chart_from", chart_from)
     if start >= as_of_ts:
@@ -497,7 +498,6 @@ def build(as_of: str = "latest", chart_from: str = "2018-01-01", scenario: str =
     cited = set(used["source_id"]) | set(averages["source_id"]) | set(shown["source_id"])
     cited |= {s.source_id for s in suspensions.values()} | {e.source_id for e in ends}
     cited |= {o.ended_by["source_id"] for o in outlooks.values() if o.ended_by is not None}
-    sources = load_sources()
     markers = marker_frame(shown, as_of_ts, cliff, ends)
     return TariffReport(
         as_of=as_of_ts, start=start, horizon=horizon, scenario=scenario, time_limited=time_limited, cliff=cliff,

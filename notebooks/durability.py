@@ -1,0 +1,144 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     notebook_metadata_filter: truce
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python (truce-monitor)
+#     language: python
+#     name: truce-monitor
+#   truce:
+#     summary: A 0-100 Truce Durability Index from commitments, recent events, tariffs,
+#       the expiry calendar and the historical base rate, with its weights, sensitivity
+#       and a monthly backtest.
+#     title: Truce durability dashboard
+# ---
+
+# %% tags=["parameters"]
+as_of = "latest"  # ISO date (YYYY-MM-DD), or "latest" for the latest date in the data
+weight_commitments = 0.25  # weight of commitment fulfilment against pro-rated targets (0 or more)
+weight_events = 0.25  # weight of the severity-weighted balance of recent events (0 or more)
+weight_tariffs = 0.2  # weight of how far tariffs are below their peak (0 or more)
+weight_expiry = 0.15  # weight of the days to the next scheduled truce expiry (0 or more)
+weight_base_rate = 0.15  # weight of the historical base rate (0 or more)
+event_window_days = 90  # trailing window, in days, of the event balance
+horizon_days = 180  # N of the base rate: the chance the truce in force lasts another N days
+expiry_scale_days = 365  # days to the next expiry at or beyond which that component scores 100
+commitment_series = "usda_sales_to_cn"  # usda_sales_to_cn | reported_purchases_to_cn | cn_customs_imports_from_us | us_exports_to_cn
+timeline_days = 180  # how far back, in days, the timeline of recent events reaches
+backtest_from = "2018-01-01"  # first month of the monthly backtest
+warning_months = 3  # the backtest reads the index 1 to this many months before each breakdown
+reference_months = 6  # ... and compares it with the index this many months before the breakdown
+
+# %%
+from analysis import charts, durability, text
+from analysis.text import md
+
+charts.use_report_style()
+d = durability.compute(as_of, weight_commitments, weight_events, weight_tariffs, weight_expiry, weight_base_rate,
+                       event_window_days, horizon_days, expiry_scale_days, commitment_series, timeline_days,
+                       backtest_from, warning_months, reference_months)
+
+# %% [markdown]
+# # Truce durability dashboard
+
+# %%
+md(durability.headline_text(d))
+
+# %% [markdown]
+# ## The index and its components
+#
+# Each component scores the truce from 0 (fragile) to 100 (durable) from what was knowable on the report date. The
+# index is their weighted mean. A component without data is marked *missing*, never scored, and its weight is
+# shared out over the others.
+
+# %%
+text.table(durability.components_table(d))
+
+# %%
+md(durability.missing_text(d))
+
+# %%
+durability.contributions_chart(d)
+
+# %% [markdown]
+# ## How much the weights matter
+#
+# The weights are a judgement. The defaults give most to commitments kept and the parties' recent conduct, then the
+# tariff level, and least to the calendar and the history of earlier truces. The table shows the index with each weight in turn halved
+# or raised by half, the others unchanged, and all of them re-normalised.
+
+# %%
+text.table(durability.sensitivity_table(d))
+
+# %%
+md(durability.sensitivity_text(d))
+
+# %% [markdown]
+# ## Commitments scorecard
+#
+# Every commitment announced by the report date. *Status* is the reading recorded in the commitments file, shown
+# only once its evidence is dated on or before the report date; *measured here* is the fulfilment this dashboard
+# computes from purchase data, where a figure exists.
+
+# %%
+md(durability.commitments_text(d))
+
+# %%
+text.table(durability.scorecard_table(d))
+
+# %% [markdown]
+# ## Recent events
+
+# %%
+md(durability.timeline_text(d))
+
+# %%
+text.table(durability.timeline_table(d))
+
+# %% [markdown]
+# ## The expiry calendar
+
+# %%
+md(durability.expiry_text(d))
+
+# %%
+text.table(durability.expiry_table(d))
+
+# %% [markdown]
+# ## Backtest: the index month by month
+#
+# The index recomputed at the end of every month, each time from only what was knowable then. Shaded bands are
+# truces; dashed red lines are the days a truce broke down. Gaps are months where no component had data.
+
+# %%
+durability.backtest_chart(d)
+
+# %%
+md(durability.backtest_text(d.check, warning_months, reference_months))
+
+# %%
+text.table(durability.check_table(d))
+
+# %% [markdown]
+# ## How the index is built
+
+# %%
+md(durability.method_text(d))
+
+# %% [markdown]
+# ## Gaps
+
+# %%
+md(durability.gaps_text(d))
+
+# %% [markdown]
+# ## Sources
+
+# %%
+text.table(durability.sources_table(d), link_column="Url")

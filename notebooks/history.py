@@ -1,0 +1,102 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     notebook_metadata_filter: truce
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python (truce-monitor)
+#     language: python
+#     name: truce-monitor
+#   truce:
+#     summary: The US-China truces since 2018 side by side, with a Kaplan-Meier survival
+#       curve and the base rate that a truce of the current age lasts longer.
+#     title: How long US-China truces have lasted
+# ---
+
+# %% tags=["parameters"]
+as_of = "latest"  # ISO date (YYYY-MM-DD), or "latest" for the latest date in the data
+horizon_days = 180  # N: the base rate is the chance that a truce of the current age lasts another N days
+ending = "breakdown"  # breakdown | any: which endings the survival curve counts (others are censored)
+
+# %%
+from analysis import charts, history, text
+from analysis.text import md
+
+charts.use_report_style()
+h = history.compute(as_of, horizon_days, ending)
+
+# %% [markdown]
+# # How long US-China truces have lasted
+
+# %%
+md(history.headline_text(h))
+
+# %% [markdown]
+# ## The truces side by side
+#
+# Durations run from the first day of a truce to the day it ended, as recorded in the truce ledger. Compliance is
+# shown only where a share of a purchase commitment was measured; where sources disagree, every version is listed
+# with the preferred one first.
+
+# %%
+text.table(history.truces_table(h))
+
+# %%
+history.timeline_chart(h)
+
+# %% [markdown]
+# ## What happened around each ending
+#
+# Events from the dated ledger within a week either side of each recorded end.
+
+# %%
+text.table(history.ending_events_table(h))
+
+# %% [markdown]
+# ## How long truces survive
+#
+# The Kaplan-Meier curve is the share of truces still in force after a given number of days. It uses every truce,
+# including those that have not ended or ended without a breakdown, by *censoring* them: they count as surviving up
+# to the day they were last seen, and drop out of the calculation after that.
+
+# %%
+history.survival_chart(h)
+
+# %%
+md(history.censoring_text(h))
+
+# %%
+text.table(history.km_table(h))
+
+# %% [markdown]
+# ## Base rate for the truce in force
+
+# %%
+md(history.base_rate_text(h))
+
+# %%
+md(history.caveat_text(h))
+
+# %% [markdown]
+# ## How the figures are measured
+#
+# - **Duration** is the number of days from a truce's start to its end. The start is the summit or statement that
+#   began it; the end is the day the breakdown was announced, the purchase period closed, or a new deal took over.
+# - **Kaplan-Meier**: at each duration at which a truce ended, the share surviving is multiplied by
+#   (1 - endings / truces still at risk). A truce censored at a duration is still at risk at that duration.
+# - **Base rate**: S(age + N) / S(age), the share of truces that, having reached the current truce's age, lasted
+#   another N days. Beyond the longest duration observed the curve says nothing, so the rate is reported as not
+#   estimable rather than extrapolated.
+# - **What is knowable**: a truce counts only if it had started by the report date, and an end only if it had
+#   happened by then. A final compliance share is shown only once the truce is over.
+
+# %% [markdown]
+# ## Sources
+
+# %%
+text.table(history.sources_table(h), link_column="Url")
