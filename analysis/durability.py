@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 import altair as alt
 import pandas as pd
 
+from analysis import provenance
 from analysis import commitments as cm
 from analysis import history, purchases, runlog
 from analysis.charts import PALETTE
@@ -371,8 +372,8 @@ def scheduled_items(events: pd.DataFrame, commitments: pd.DataFrame, sources: pd
         The scheduled events plus ``known_from`` and ``truce_deadline``: the
         earliest announcement of a commitment due that day (NaT if none).
     """
-    scheduled = events[events["type"].isin(history.SCHEDULED_TYPES)].copy()
-    happened = events[~events["type"].isin(history.SCHEDULED_TYPES)]
+    scheduled = events[events["type"].isin(obs.SCHEDULED_TYPES)].copy()
+    happened = events[~events["type"].isin(obs.SCHEDULED_TYPES)]
     by_source = pd.concat([
         pd.DataFrame({"source_id": happened["source_id"], "when": known_dates(happened)}),
         pd.DataFrame({"source_id": commitments["source_id"], "when": commitments["announced"]}),
@@ -729,7 +730,7 @@ def compute(as_of: str = "latest", weight_commitments: float = 0.25, weight_even
 def recent_events(events: pd.DataFrame, as_of, days: int) -> pd.DataFrame:
     """Events that became known in the ``days`` to ``as_of``, newest first, scheduled dates left out."""
     window = window_events(events, as_of, days)
-    window = window[~window["type"].isin(history.SCHEDULED_TYPES)]
+    window = window[~window["type"].isin(obs.SCHEDULED_TYPES)]
     return window.sort_values(["known", "event_id"], ascending=[False, True]).reset_index(drop=True)
 
 
@@ -1161,6 +1162,4 @@ def gaps_text(d: Dashboard) -> str:
 
 def sources_table(d: Dashboard) -> pd.DataFrame:
     """The sources this report used."""
-    frame = d.sources[["publisher", "title", "published", "reliability", "url"]].copy()
-    frame["published"] = frame["published"].dt.strftime("%Y-%m-%d").fillna("")
-    return frame.rename(columns=str.capitalize)
+    return provenance.sources_table(d.sources)

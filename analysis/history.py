@@ -25,15 +25,15 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
+from analysis import provenance
 from analysis import runlog
 from analysis import series as obs
 from analysis.errors import ParameterError
+from analysis.series import SCHEDULED_TYPES  # event types dated by when they fall due
 from analysis.loaders import load_events, load_phase_one, load_sources, load_truces
 
 ENDINGS = ("breakdown", "any")
 BREAKDOWN = "escalation"  # the ended_by value that marks a breakdown
-# Event types whose date is a scheduled date, not something that happened.
-SCHEDULED_TYPES = ("expiry", "scheduling")
 # Columns whose dates record something that happened (or was reported) in each dataset.
 OBSERVED_COLUMNS = {
     "events": ("date", "reported"),
@@ -517,9 +517,7 @@ def ending_events_table(h: History) -> pd.DataFrame:
 
 def sources_table(h: History) -> pd.DataFrame:
     """The sources this report used."""
-    frame = h.sources[["publisher", "title", "published", "reliability", "url"]].copy()
-    frame["published"] = frame["published"].dt.strftime("%Y-%m-%d").fillna("")
-    return frame.rename(columns=str.capitalize)
+    return provenance.sources_table(h.sources)
 
 
 def timeline_chart(h: History) -> alt.Chart:

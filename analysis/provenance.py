@@ -31,3 +31,16 @@ def grade(frame: pd.DataFrame, key: list[str], sources: pd.DataFrame | None = No
     graded["weak"] = only_secondary.astype(bool)
     graded.index = frame.index
     return graded
+
+
+def sources_table(sources: pd.DataFrame) -> pd.DataFrame:
+    """The closing "Sources" table of a report: who published what, when, how reliable, where.
+
+    Parameters
+    ----------
+    sources : DataFrame
+        Rows of ``sources.csv`` the report cited.
+    """
+    frame = sources[["publisher", "title", "published", "reliability", "url"]].copy()
+    frame["published"] = frame["published"].dt.strftime("%Y-%m-%d").fillna("")
+    return frame.rename(columns=str.capitalize)

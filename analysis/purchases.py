@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analysis import provenance
 from analysis import commitments as cm
 from analysis import runlog
 from analysis import series as obs
@@ -285,9 +286,7 @@ def headline_table(t: Tracker) -> pd.DataFrame:
 
 def sources_table(t: Tracker) -> pd.DataFrame:
     """The sources a tracker report used, for its closing table."""
-    frame = t.sources[["publisher", "title", "published", "reliability", "url"]].copy()
-    frame["published"] = frame["published"].dt.strftime("%Y-%m-%d").fillna("")
-    return frame.rename(columns=str.capitalize)
+    return provenance.sources_table(t.sources)
 
 
 def headline_text(t: Tracker) -> str:

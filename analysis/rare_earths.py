@@ -488,9 +488,7 @@ def gaps_text(r: MagnetReport) -> str:
 
 def sources_table(r: MagnetReport) -> pd.DataFrame:
     """The sources the report used, for its closing table."""
-    frame = r.sources[["publisher", "title", "published", "reliability", "url"]].copy()
-    frame["published"] = frame["published"].dt.strftime("%Y-%m-%d").fillna("")
-    return frame.rename(columns=str.capitalize)
+    return provenance.sources_table(r.sources)
 
 
 # ---------------------------------------------------------------- charts

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
+from analysis import provenance
 from analysis import runlog
 from analysis import series as obs
 from analysis import tariffs as tf
@@ -66,8 +67,6 @@ LAYER_COLOURS = {
 }
 AVERAGE_SHAPES = {"piie_average": "circle", "crs_average": "triangle-up", "other_average": "diamond"}
 KEY_SEVERITY = 3
-# Scheduled items are shown through the cliff and the open questions, not as events that happened.
-SCHEDULED_TYPES = ("expiry", "scheduling")
 # Events closer together than this share one letter on the chart, so labels do not collide.
 EVENT_GROUP_DAYS = 21
 # How far past the later of as_of and the expiry the scenario is drawn.
@@ -425,7 +424,7 @@ def key_events(events: pd.DataFrame, as_of, start, severity: int = KEY_SEVERITY,
     Events less than ``gap_days`` after the previous one share its letter.
     """
     rows = obs.dated_as_of(events, as_of)
-    rows = rows[(rows["severity"] >= severity) & ~rows["type"].isin(SCHEDULED_TYPES)
+    rows = rows[(rows["severity"] >= severity) & ~rows["type"].isin(obs.SCHEDULED_TYPES)
                 & (rows["date"] >= pd.Timestamp(start))].sort_values(["date", "event_id"]).reset_index(drop=True)
     group, previous, groups = -1, None, []
     for date in rows["date"]:
@@ -798,9 +797,7 @@ def gaps_text(r: TariffReport) -> str:
 
 def sources_table(r: TariffReport) -> pd.DataFrame:
     """The sources the report used, for its closing table."""
-    frame = r.sources[["publisher", "title", "published", "reliability", "url"]].copy()
-    frame["published"] = frame["published"].dt.strftime("%Y-%m-%d").fillna("")
-    return frame.rename(columns=str.capitalize)
+    return provenance.sources_table(r.sources)
 
 
 # ---------------------------------------------------------------- chart
