@@ -104,8 +104,8 @@ class Outcome:
     entry: dict = field(default_factory=dict)  # its manifest record when published
 
 
-def _execute(report: Report, parameters: dict, workdir: Path, data_dir: Path | None):
-    """Execute the notebook in the project kernel; return it and what it recorded."""
+def _execute(report: Report, parameters: dict, workdir: Path, data_dir: Path | None, kernel):
+    """Execute the notebook in the warm project kernel; return it and what it recorded."""
     import nbformat
     import papermill
 
@@ -113,33 +113,24 @@ def _execute(report: Report, parameters: dict, workdir: Path, data_dir: Path | N
     from analysis.charts import BUILD_ENV
 
     log = workdir / "run.jsonl"
-    # The kernel inherits the environment: charts keep only their spec, the run log collects facts.
-    os.environ[BUILD_ENV] = "1"
-    os.environ[runlog.RUN_LOG_ENV] = str(log)
-    if data_dir is not None:
-        os.environ[config.DATA_DIR_ENV] = str(data_dir)
-    from jupyter_client.manager import KernelManager
-
     executed = workdir / f"{report.name}.ipynb"
-    # Local socket files in the build's own temporary folder rather than TCP ports: nothing listens
-    # on the network, and parallel builds cannot collide.
-    kernel = KernelManager(kernel_name=config.KERNEL_NAME, transport="ipc", ip=str(workdir / "kernel"))
-    try:
-        papermill.execute_notebook(
-            str(report.path),
-            str(executed),
-            parameters=parameters,
-            kernel_name=config.KERNEL_NAME,
-            km=kernel,
-            cwd=str(config.NOTEBOOKS_DIR),
-            progress_bar=False,
-            request_save_on_cell_execute=False,
-        )
-    finally:
-        os.environ.pop(runlog.RUN_LOG_ENV, None)
-        # nbclient only stops kernels it started itself; this one is ours to stop.
-        if kernel.has_kernel:
-            kernel.shutdown_kernel(now=True)
+    # What the notebook's code must see: charts keep only their spec, the run log collects facts,
+    # and the loaders read the vintage's data (or the default data when unset).
+    manager = kernel.manager({
+        BUILD_ENV: "1",
+        runlog.RUN_LOG_ENV: str(log),
+        config.DATA_DIR_ENV: str(data_dir) if data_dir is not None else os.environ.get(config.DATA_DIR_ENV),
+    })
+    papermill.execute_notebook(
+        str(report.path),
+        str(executed),
+        parameters=parameters,
+        kernel_name=config.KERNEL_NAME,
+        km=manager,
+        cwd=str(config.NOTEBOOKS_DIR),
+        progress_bar=False,
+        request_save_on_cell_execute=False,
+    )
     return nbformat.read(executed, as_version=4), runlog.read(log)
 
 
@@ -178,14 +169,28 @@ def _publish_failure(report: Report, executed: Path, out_dir: Path) -> Path:
 
 def build_one(report: Report, overrides: dict, out_dir: Path, from_cli: frozenset = frozenset(),
               data_dir: Path | None = None, vintage: str | None = None,
-              vintages_root: Path | None = None) -> Outcome:
+              vintages_root: Path | None = None, kernel=None) -> Outcome:
     """Build one report into ``out_dir``; a notebook error is reported, not raised.
+
+    Parameters
+    ----------
+    kernel : analysis.kernel.WarmKernel, optional
+        Kernel shared with other builds in this process; a private one is
+        started and stopped when not given.
 
     Raises
     ------
     ParameterError
         Before anything runs, for an unknown parameter or a wrongly typed value.
     """
+    if kernel is None:
+        from analysis.kernel import WarmKernel
+
+        private = WarmKernel()
+        try:
+            return build_one(report, overrides, out_dir, from_cli, data_dir, vintage, vintages_root, private)
+        finally:
+            private.shutdown()
     import nbformat
     from papermill.exceptions import PapermillExecutionError
 
@@ -196,7 +201,7 @@ def build_one(report: Report, overrides: dict, out_dir: Path, from_cli: frozense
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="truce-build-") as tmp:
         try:
-            nb, facts = _execute(report, parameters, Path(tmp), data_dir)
+            nb, facts = _execute(report, parameters, Path(tmp), data_dir, kernel)
         except PapermillExecutionError as err:
             kept = _publish_failure(report, Path(tmp) / f"{report.name}.ipynb", out_dir)
             return Outcome(report.name, False, time.monotonic() - started,
@@ -322,18 +327,44 @@ def _plan(reports: list[Report], per_report: dict, out_dir: Path, data_dir: Path
             fresh[report.name] = key
         else:
             todo.append(report)
+    # Longest first (by the last build's time), so no worker is left with a long report at the end.
+    last_seconds = lambda r: published.get(r.name, {}).get("seconds", 0) if isinstance(published.get(r.name), dict) else 0  # noqa: E731
+    todo.sort(key=lambda r: -float(last_seconds(r) or 0))
     return todo, fresh
+
+
+def _worker(tasks, results) -> None:
+    """Build reports from ``tasks`` until a ``None`` arrives, sharing one warm kernel."""
+    from analysis.kernel import WarmKernel
+
+    kernel = WarmKernel()
+    try:
+        for args in iter(tasks.get, None):
+            try:
+                results.put(build_one(*args, kernel=kernel))
+            except Exception:  # reported to the parent as this report's failure, with the traceback
+                import traceback
+
+                results.put(Outcome(args[0].name, False, 0.0, traceback.format_exc()))
+    finally:
+        kernel.shutdown()
 
 
 def _run(todo: list[Report], per_report: dict, out_dir: Path, from_cli: frozenset, data_dir: Path | None,
          vintage: str | None, vintages_root: Path, jobs: int):
     """Yield each report's :class:`Outcome` as it finishes, building ``jobs`` at a time."""
-    args = lambda r: (r, per_report[r.name], out_dir, from_cli, data_dir, vintage, vintages_root)  # noqa: E731
+    tasks = [(r, per_report[r.name], out_dir, from_cli, data_dir, vintage, vintages_root) for r in todo]
     if jobs <= 1 or len(todo) <= 1:
-        for report in todo:
-            yield build_one(*args(report))
+        from analysis.kernel import WarmKernel
+
+        kernel = WarmKernel()
+        try:
+            for args in tasks:
+                yield build_one(*args, kernel=kernel)
+        finally:
+            kernel.shutdown()
         return
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    import multiprocessing
 
     # Import the heavy libraries once here: forked workers inherit them instead of each paying.
     import nbconvert  # noqa: F401
@@ -342,14 +373,25 @@ def _run(todo: list[Report], per_report: dict, out_dir: Path, from_cli: frozense
     from analysis import charts, publish  # noqa: F401
 
     charts.vega_bundle()
-    # Processes, not threads: each build sets environment variables its kernel inherits.
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(todo)))
+    # Processes, not threads: each worker owns a kernel and its own environment.
+    context = multiprocessing.get_context("fork")
+    queue, results = context.Queue(), context.Queue()
+    workers = [context.Process(target=_worker, args=(queue, results)) for _ in range(min(jobs, len(todo)))]
+    for args in tasks:
+        queue.put(args)
+    for _ in workers:
+        queue.put(None)
+    for worker in workers:
+        worker.start()
     try:
-        futures = [pool.submit(build_one, *args(report)) for report in todo]
-        for future in as_completed(futures):
-            yield future.result()
+        for _ in tasks:
+            yield results.get()
+        for worker in workers:
+            worker.join()
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        for worker in workers:
+            if worker.is_alive():
+                worker.terminate()
 
 
 def build(names: list[str], overrides: dict, out_dir: Path, from_cli: frozenset = frozenset(), echo=print,
@@ -406,6 +448,7 @@ def build(names: list[str], overrides: dict, out_dir: Path, from_cli: frozenset 
                 names_read = [Path(i["path"]).name for i in outcome.entry["inputs"]]
                 outcome.entry["cache_key"] = cache.cache_key(report.path, per_report[report.name], vintage,
                                                              data_dir or config.data_dir(), names_read, code)
+                outcome.entry["seconds"] = round(outcome.seconds, 1)
                 entries[outcome.report] = outcome.entry
                 echo(f"{tag}: published {out_dir / (outcome.report + '.html')} "
                      f"({outcome.message}, {outcome.seconds:.1f} s)")

@@ -1,0 +1,80 @@
+"""One warm Jupyter kernel per build process, reset before each notebook.
+
+Starting a kernel and importing pandas and Altair in it costs more than
+running most report notebooks. A build process therefore keeps one kernel
+and, before each notebook, clears its namespace, restarts its execution
+counter at 1, and sets the environment and working directory that notebook
+should see. The executed notebook is the same as from a fresh kernel, which
+the parallel-versus-serial test checks byte for byte. A kernel that died is
+replaced.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+from analysis import config
+
+# Run in the kernel before each notebook; string placeholders are filled with JSON literals.
+PRELUDE = """\
+get_ipython().run_line_magic("reset", "-f")
+import os as _os
+_os.environ.update({set_env})
+[_os.environ.pop(_name, None) for _name in {unset_env}]
+_os.chdir({cwd})
+get_ipython().execution_count = 1
+del _os
+"""
+
+
+class WarmKernel:
+    """A kernel of the project's kernelspec that successive notebooks share."""
+
+    def __init__(self):
+        self._manager = None
+        self._sockets = None
+
+    def manager(self, environment: dict[str, str | None]):
+        """The kernel manager, started if needed and prepared for the next notebook.
+
+        Parameters
+        ----------
+        environment : dict
+            Variables the notebook must see; ``None`` removes a variable.
+        """
+        from jupyter_client.manager import KernelManager
+
+        if self._manager is None or not self._manager.is_alive():
+            self.shutdown()
+            # Local socket files in a private folder rather than TCP ports: nothing listens on the network.
+            self._sockets = tempfile.mkdtemp(prefix="truce-kernel-")
+            self._manager = KernelManager(kernel_name=config.KERNEL_NAME, transport="ipc",
+                                          ip=str(Path(self._sockets) / "kernel"))
+            self._manager.start_kernel(cwd=str(config.NOTEBOOKS_DIR))
+        code = PRELUDE.format(
+            set_env=json.dumps({k: v for k, v in environment.items() if v is not None}, sort_keys=True),
+            unset_env=json.dumps(sorted(k for k, v in environment.items() if v is None)),
+            cwd=json.dumps(str(config.NOTEBOOKS_DIR)),
+        )
+        client = self._manager.client()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=60)
+            reply = client.execute_interactive(code, store_history=False, timeout=60, output_hook=lambda msg: None)
+        finally:
+            client.stop_channels()
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"could not prepare the kernel: {reply['content'].get('evalue', 'unknown error')}")
+        return self._manager
+
+    def shutdown(self) -> None:
+        """Stop the kernel and remove its socket folder."""
+        if self._manager is not None and self._manager.has_kernel:
+            self._manager.shutdown_kernel(now=True)
+        self._manager = None
+        if self._sockets:
+            shutil.rmtree(self._sockets, ignore_errors=True)
+            self._sockets = None
