@@ -51,7 +51,7 @@ def memory_of(proc: psutil.Process) -> int:
 class PeakMemory:
     """Sample the memory of a process and all its descendants; keep the peak of the sum."""
 
-    def __init__(self, interval: float = 0.05):
+    def __init__(self, interval: float = 0.1):
         self.interval, self.peak, self._stop = interval, 0, threading.Event()
 
     def watch(self, proc: subprocess.Popen):
@@ -74,37 +74,43 @@ class PeakMemory:
         self._stop.set()
 
 
-def timed(cmd: list[str], env: dict | None = None) -> tuple[float, int, str]:
-    """Run a command; return wall seconds, peak tree RSS in bytes, and its output."""
+def timed(cmd: list[str], env: dict | None = None, measure_memory: bool = False) -> tuple[float, int, str]:
+    """Run a command; return wall seconds, peak process-tree memory in bytes (0 unless measured), output.
+
+    Sampling memory costs CPU on a small machine, so timed runs do not sample
+    and memory is measured in separate runs.
+    """
     memory = PeakMemory()
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             env={**os.environ, **(env or {})}, cwd=ROOT)
-    thread = memory.watch(proc)
+    thread = memory.watch(proc) if measure_memory else None
     output, _ = proc.communicate()
     elapsed = time.perf_counter() - started
     memory.stop()
-    thread.join()
+    if thread:
+        thread.join()
     if proc.returncode != 0:
         raise SystemExit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{output}")
     return elapsed, memory.peak, output
 
 
-def plain_pipeline(reports: list[str], out: Path) -> tuple[float, int]:
+def plain_pipeline(reports: list[str], out: Path, measure_memory: bool = False) -> tuple[float, int]:
     """A: papermill CLI then nbconvert CLI per report, sequentially."""
     total, peak = 0.0, 0
     for name in reports:
-        seconds, rss, _ = timed([str(BIN / "papermill"), f"notebooks/{name}.ipynb", str(out / f"{name}.ipynb"),
-                                 "-k", config.KERNEL_NAME, "--cwd", "notebooks", "--no-progress-bar"])
-        total, peak = total + seconds, max(peak, rss)
-        seconds, rss, _ = timed([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input",
-                                 str(out / f"{name}.ipynb")])
-        total, peak = total + seconds, max(peak, rss)
+        seconds, mem, _ = timed([str(BIN / "papermill"), f"notebooks/{name}.ipynb", str(out / f"{name}.ipynb"),
+                                 "-k", config.KERNEL_NAME, "--cwd", "notebooks", "--no-progress-bar"],
+                                measure_memory=measure_memory)
+        total, peak = total + seconds, max(peak, mem)
+        seconds, mem, _ = timed([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input",
+                                 str(out / f"{name}.ipynb")], measure_memory=measure_memory)
+        total, peak = total + seconds, max(peak, mem)
     return total, peak
 
 
-def truce(args: list[str], env: dict | None = None) -> tuple[float, int, str]:
-    return timed([str(BIN / "truce"), *args], env)
+def truce(args: list[str], env: dict | None = None, measure_memory: bool = False) -> tuple[float, int, str]:
+    return timed([str(BIN / "truce"), *args], env, measure_memory)
 
 
 def main() -> int:
@@ -116,7 +122,7 @@ def main() -> int:
     reports = list(build.discover())
     cores = os.cpu_count()
     work = Path(tempfile.mkdtemp(prefix="truce-bench-"))
-    a_times, b_times, a_peak, b_peak = [], [], 0, 0
+    a_times, b_times = [], []
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
     try:
         data = work / "data"
@@ -126,15 +132,16 @@ def main() -> int:
         for round_no in range(1, args.rounds + 1):
             out_a = work / f"a{round_no}"
             out_a.mkdir()
-            seconds, peak = plain_pipeline(reports, out_a)
-            a_times.append(seconds)
-            a_peak = max(a_peak, peak)
-            seconds, peak, _ = truce(["build", "--force", "--out", str(out_b), *jobs], env)
-            b_times.append(seconds)
-            b_peak = max(b_peak, peak)
+            a_times.append(plain_pipeline(reports, out_a)[0])
+            b_times.append(truce(["build", "--force", "--out", str(out_b), *jobs], env)[0])
             print(f"round {round_no}: plain {a_times[-1]:.1f} s, truce build {b_times[-1]:.1f} s", flush=True)
 
         no_change = [truce(["build", "--out", str(out_b), *jobs], env)[0] for _ in range(3)]
+        # Memory, in runs of their own (sampling would slow the timed runs).
+        memory_a = work / "memory-a"
+        memory_a.mkdir()
+        a_peak = plain_pipeline(reports, memory_a, measure_memory=True)[1]
+        b_peak = truce(["build", "--force", "--out", str(work / "memory-b"), *jobs], env, measure_memory=True)[1]
 
         # Change one data file's bytes (a trailing blank line, which the loaders ignore).
         target = data / "rare_earths.csv"

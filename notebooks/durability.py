@@ -20,7 +20,7 @@
 # ---
 
 # %% tags=["parameters"]
-as_of = "latest"  # ISO date (YYYY-MM-DD), or "latest" for the latest date in the data
+as_of = "latest"  # ISO date (YYYY-MM-DD), or "latest": the day the data was compiled (newest accessed date in sources.csv)
 weight_commitments = 0.25  # weight of commitment fulfilment against pro-rated targets (0 or more)
 weight_events = 0.25  # weight of the severity-weighted balance of recent events (0 or more)
 weight_tariffs = 0.2  # weight of how far tariffs are below their peak (0 or more)

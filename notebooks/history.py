@@ -19,7 +19,7 @@
 # ---
 
 # %% tags=["parameters"]
-as_of = "latest"  # ISO date (YYYY-MM-DD), or "latest" for the latest date in the data
+as_of = "latest"  # ISO date (YYYY-MM-DD), or "latest": the day the data was compiled (newest accessed date in sources.csv)
 horizon_days = 180  # N: the base rate is the chance that a truce of the current age lasts another N days
 ending = "breakdown"  # breakdown | any: which endings the survival curve counts (others are censored)
 

@@ -19,7 +19,7 @@
 # ---
 
 # %% tags=["parameters"]
-as_of = "latest"  # ISO date (YYYY-MM-DD), or "latest" for the latest date in the data
+as_of = "latest"  # ISO date (YYYY-MM-DD), or "latest": the day the data was compiled (newest accessed date in sources.csv)
 commitment = "soy-12mmt"  # a commitment_id with a tonnage target in data/commitments.csv
 flow_series = "usda_sales_to_cn"  # usda_sales_to_cn | reported_purchases_to_cn | cn_customs_imports_from_us | us_exports_to_cn
 method = "seasonal"  # linear | seasonal: which target path sets the status

@@ -19,7 +19,7 @@
 # ---
 
 # %% tags=["parameters"]
-as_of = "latest"  # ISO date (YYYY-MM-DD), or "latest" for the latest date in the data
+as_of = "latest"  # ISO date (YYYY-MM-DD), or "latest": the day the data was compiled (newest accessed date in sources.csv)
 baseline_start = "2024-07-01"  # first day of the baseline period (index = 100)
 baseline_end = "2025-03-31"  # last day of the baseline period; only months with a figure in both series count
 chart_from = "2024-01-01"  # first month of the charts and the monthly table

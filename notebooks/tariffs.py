@@ -20,7 +20,7 @@
 # ---
 
 # %% tags=["parameters"]
-as_of = "latest"  # ISO date (YYYY-MM-DD), or "latest" for the latest date in the data
+as_of = "latest"  # ISO date (YYYY-MM-DD), or "latest": the day the data was compiled (newest accessed date in sources.csv)
 chart_from = "2018-01-01"  # first date of the tariff chart
 scenario = "snap_back"  # at the expiry of the tariff suspensions: snap_back | extended | custom (a scenario, not a forecast)
 custom_rate_us_on_china = 10.0  # scenario custom only: US all-goods rate on China from the expiry, percentage points
