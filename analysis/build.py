@@ -328,9 +328,14 @@ def _plan(reports: list[Report], per_report: dict, out_dir: Path, data_dir: Path
         else:
             todo.append(report)
     # Longest first (by the last build's time), so no worker is left with a long report at the end.
-    last_seconds = lambda r: published.get(r.name, {}).get("seconds", 0) if isinstance(published.get(r.name), dict) else 0  # noqa: E731
-    todo.sort(key=lambda r: -float(last_seconds(r) or 0))
+    todo.sort(key=lambda r: -_last_seconds(published.get(r.name)))
     return todo, fresh
+
+
+def _last_seconds(entry) -> float:
+    """How long a report's last build took, from its manifest entry (0 when unknown)."""
+    seconds = entry.get("seconds") if isinstance(entry, dict) else None
+    return float(seconds) if isinstance(seconds, (int, float)) else 0.0
 
 
 def _worker(tasks, results) -> None:

@@ -67,13 +67,16 @@ def matching_vintage(inputs: list[Path], vintages_root: Path) -> str | None:
     return None
 
 
+def _git(*args: str) -> str:
+    return subprocess.run(["git", *args], cwd=config.PROJ_ROOT, capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
 def git_commit() -> str:
     """Current commit (short), with ``-dirty`` if tracked files differ from it; ``unknown`` without git."""
     try:
-        run = lambda *args: subprocess.run(["git", *args], cwd=config.PROJ_ROOT, capture_output=True,  # noqa: E731
-                                           text=True, check=True).stdout.strip()
-        commit = run("rev-parse", "--short=12", "HEAD")
-        dirty = run("status", "--porcelain", "--untracked-files=no")
+        commit = _git("rev-parse", "--short=12", "HEAD")
+        dirty = _git("status", "--porcelain", "--untracked-files=no")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return f"{commit}-dirty" if dirty else commit
