@@ -704,13 +704,9 @@ def compute(as_of: str = "latest", weight_commitments: float = 0.25, weight_even
     frames = load_frames()
     as_of_ts = history.resolve(as_of, pd.concat([frames.observed, frames.sources["accessed"]]))
     runlog.record(as_of=as_of_ts.date().isoformat())
-    try:
-        start = obs.resolve_as_of(backtest_from) if backtest_from != "latest" else None
-    except ParameterError:
-        start = None
-    if start is None or start > as_of_ts:
-        raise ParameterError("backtest_from", f"{backtest_from!r} must be an ISO date (YYYY-MM-DD) on or before as_of "
-                                              f"({as_of_ts.date()})")
+    start = obs.iso_date("backtest_from", backtest_from)
+    if start > as_of_ts:
+        raise ParameterError("backtest_from", f"{backtest_from!r} must be on or before as_of ({as_of_ts.date()})")
     settings = Settings(weights, event_window_days, horizon_days, expiry_scale_days, commitment_series)
     now = snapshot(frames, as_of_ts, settings)
     series = backtest(frames, start, as_of_ts, settings)

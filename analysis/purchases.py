@@ -212,7 +212,7 @@ def track(as_of: str = "latest", commitment: str = "soy-12mmt", flow_series: str
     if record["announced"] > as_of_ts:
         raise ParameterError("commitment", f"{commitment!r} was announced on {record['announced'].date()}, "
                                            f"after as_of {as_of_ts.date()}: it was not known then")
-    flows_start = obs.resolve_as_of(flows_from)
+    flows_start = obs.iso_date("flows_from", flows_from)
     deal = cm.Commitment(commitment, float(record["target"]), record["start"], record["deadline"], record["unit"])
     weights, baseline_rows = baseline_weights(soybeans, baseline_year)
     through = min(as_of_ts, deal.deadline)

@@ -9,7 +9,6 @@ control regimes dated in ``events.csv``. Months with no figure stay gaps.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import altair as alt
@@ -70,21 +69,6 @@ class MagnetReport:
     regimes: pd.DataFrame
     sources: pd.DataFrame
 
-
-def iso_date(name: str, value: str) -> pd.Timestamp:
-    """Parse an ISO date parameter.
-
-    Raises
-    ------
-    ParameterError
-        Naming ``name`` when ``value`` is not ``YYYY-MM-DD``.
-    """
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise ParameterError(name, f"{value!r} is not an ISO date (YYYY-MM-DD)")
-    try:
-        return pd.Timestamp(value)
-    except ValueError:
-        raise ParameterError(name, f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
 
 
 def monthly_buckets(rare_earths: pd.DataFrame, series: str, as_of, sources: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -253,8 +237,8 @@ def build(as_of: str = "latest", baseline_start: str = "2024-07-01", baseline_en
     as_of_ts = obs.resolve_as_of(as_of, (rare_earths, "period_end"), (obs.event_evidence(events), "evidence"),
                                 (sources, "accessed"))
     runlog.record(as_of=as_of_ts.date().isoformat())
-    start, end = iso_date("baseline_start", baseline_start), iso_date("baseline_end", baseline_end)
-    window = iso_date("chart_from", chart_from).to_period("M").start_time
+    start, end = obs.iso_date("baseline_start", baseline_start), obs.iso_date("baseline_end", baseline_end)
+    window = obs.iso_date("chart_from", chart_from).to_period("M").start_time
     if end < start:
         raise ParameterError("baseline_end", f"{baseline_end!r} is before baseline_start {baseline_start!r}")
     if window > as_of_ts:

@@ -139,10 +139,24 @@ def resolve_as_of(as_of: str, *frames_and_columns) -> pd.Timestamp:
     if as_of == "latest":
         dates = [frame[column].max() for frame, column in frames_and_columns if frame[column].notna().any()]
         return pd.Timestamp(max(dates)).normalize()
-    message = f"{as_of!r} is not an ISO date (YYYY-MM-DD) or 'latest'"
-    if not isinstance(as_of, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", as_of):
-        raise ParameterError("as_of", message)
+    return iso_date("as_of", as_of, "or 'latest'")
+
+
+def iso_date(name: str, value, also: str = "") -> pd.Timestamp:
+    """Parse a date parameter written ``YYYY-MM-DD``.
+
+    Raises
+    ------
+    ParameterError
+        Naming the parameter ``name`` when ``value`` is not a valid ISO date.
+
+    >>> iso_date("flows_from", "2024-01-01")
+    Timestamp('2024-01-01 00:00:00')
+    """
+    message = f"{value!r} is not an ISO date (YYYY-MM-DD){' ' + also if also else ''}"
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ParameterError(name, message)
     try:
-        return pd.Timestamp(as_of)
+        return pd.Timestamp(value)
     except ValueError:
-        raise ParameterError("as_of", message) from None
+        raise ParameterError(name, message) from None

@@ -143,21 +143,6 @@ class TariffReport:
         return self.cliff is not None and self.cliff <= self.as_of
 
 
-def iso_date(name: str, value: str) -> pd.Timestamp:
-    """Parse an ISO date parameter.
-
-    Raises
-    ------
-    ParameterError
-        Naming ``name`` when ``value`` is not ``YYYY-MM-DD``.
-    """
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise ParameterError(name, f"{value!r} is not an ISO date (YYYY-MM-DD)")
-    try:
-        return pd.Timestamp(value)
-    except ValueError:
-        raise ParameterError(name, f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
-
 
 def check_parameters(scenario: str, custom_rate_us_on_china: float, custom_rate_china_on_us: float,
                      time_limited: str) -> dict:
@@ -471,7 +456,7 @@ def build(as_of: str = "latest", chart_from: str = "2018-01-01", scenario: str =
     as_of_ts = obs.resolve_as_of(as_of, (tariffs, "effective"), (obs.event_evidence(events), "evidence"),
                                  (commitments, "announced"), (sources, "accessed"))
     runlog.record(as_of=as_of_ts.date().isoformat())
-    start = iso_date("chart_from", chart_from)
+    start = obs.iso_date("chart_from", chart_from)
     if start >= as_of_ts:
         raise ParameterError("chart_from", f"{chart_from!r} must be before as_of {as_of_ts.date()}")
 

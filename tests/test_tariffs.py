@@ -63,7 +63,7 @@ def test_parameters_are_checked_by_name():
     with pytest.raises(ParameterError, match="'time_limited'"):
         tr.check_parameters("extended", 10.0, 10.0, "forever")
     with pytest.raises(ParameterError, match="'chart_from': '2018-13-01' is not an ISO date"):
-        tr.iso_date("chart_from", "2018-13-01")
+        tr.obs.iso_date("chart_from", "2018-13-01")
 
 
 def test_known_tariffs_keep_only_rows_in_effect_by_as_of():
