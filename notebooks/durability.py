@@ -36,7 +36,7 @@ warning_months = 3  # the backtest reads the index 1 to this many months before 
 reference_months = 6  # ... and compares it with the index this many months before the breakdown
 
 # %%
-from analysis import charts, durability, text
+from analysis import charts, durability, durability_report, text
 from analysis.text import md
 
 charts.use_report_style()
@@ -48,7 +48,7 @@ d = durability.compute(as_of, weight_commitments, weight_events, weight_tariffs,
 # # Truce durability dashboard
 
 # %%
-md(durability.headline_text(d))
+md(durability_report.headline_text(d))
 
 # %% [markdown]
 # ## The index and its components
@@ -58,13 +58,13 @@ md(durability.headline_text(d))
 # shared out over the others.
 
 # %%
-text.table(durability.components_table(d))
+text.table(durability_report.components_table(d))
 
 # %%
-md(durability.missing_text(d))
+md(durability_report.missing_text(d))
 
 # %%
-durability.contributions_chart(d)
+durability_report.contributions_chart(d)
 
 # %% [markdown]
 # ## How much the weights matter
@@ -74,10 +74,10 @@ durability.contributions_chart(d)
 # or raised by half, the others unchanged, and all of them re-normalised.
 
 # %%
-text.table(durability.sensitivity_table(d))
+text.table(durability_report.sensitivity_table(d))
 
 # %%
-md(durability.sensitivity_text(d))
+md(durability_report.sensitivity_text(d))
 
 # %% [markdown]
 # ## Commitments scorecard
@@ -87,28 +87,28 @@ md(durability.sensitivity_text(d))
 # computes from purchase data, where a figure exists.
 
 # %%
-md(durability.commitments_text(d))
+md(durability_report.commitments_text(d))
 
 # %%
-text.table(durability.scorecard_table(d))
+text.table(durability_report.scorecard_table(d))
 
 # %% [markdown]
 # ## Recent events
 
 # %%
-md(durability.timeline_text(d))
+md(durability_report.timeline_text(d))
 
 # %%
-text.table(durability.timeline_table(d))
+text.table(durability_report.timeline_table(d))
 
 # %% [markdown]
 # ## The expiry calendar
 
 # %%
-md(durability.expiry_text(d))
+md(durability_report.expiry_text(d))
 
 # %%
-text.table(durability.expiry_table(d))
+text.table(durability_report.expiry_table(d))
 
 # %% [markdown]
 # ## Backtest: the index month by month
@@ -117,28 +117,28 @@ text.table(durability.expiry_table(d))
 # truces; dashed red lines are the days a truce broke down. Gaps are months where no component had data.
 
 # %%
-durability.backtest_chart(d)
+durability_report.backtest_chart(d)
 
 # %%
-md(durability.backtest_text(d.check, warning_months, reference_months))
+md(durability_report.backtest_text(d.check, warning_months, reference_months))
 
 # %%
-text.table(durability.check_table(d))
+text.table(durability_report.check_table(d))
 
 # %% [markdown]
 # ## How the index is built
 
 # %%
-md(durability.method_text(d))
+md(durability_report.method_text(d))
 
 # %% [markdown]
 # ## Gaps
 
 # %%
-md(durability.gaps_text(d))
+md(durability_report.gaps_text(d))
 
 # %% [markdown]
 # ## Sources
 
 # %%
-text.table(durability.sources_table(d), link_column="Url")
+text.table(durability_report.sources_table(d), link_column="Url")

@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from analysis import durability as du
+from analysis import durability_report as dr
 from analysis import purchases
 from analysis.errors import ParameterError
 
@@ -391,14 +392,14 @@ def test_rose_unchanged_and_not_computable():
 
 def test_backtest_statement_reports_the_result_either_way():
     fell = du.warning_check(monthly_index([80, 75, 70, 60, 40, 30, 20]), ENDS)
-    text = du.backtest_text(fell, 3, 6)
+    text = dr.backtest_text(fell, 3, 6)
     assert "**The index fell before 1 of the 1 breakdowns**" in text
     assert "averaged 35.0 in the run-up against 80.0 on 31 Jan 2019, so it **fell** by 45.0 points" in text
     rose = du.warning_check(monthly_index([10, 0, 0, 0, 40, 30, 0]), ENDS)
-    assert "**The index fell before 0 of the 1 breakdowns** in the backtest, rose before 1" in du.backtest_text(rose, 3, 6)
+    assert "**The index fell before 0 of the 1 breakdowns** in the backtest, rose before 1" in dr.backtest_text(rose, 3, 6)
     missing = du.warning_check(monthly_index([None, 0, 0, 0, 40, 30, 0]), ENDS)
-    assert "**not computable**, because the index has no value on 31 Jan 2019" in du.backtest_text(missing, 3, 6)
-    assert "nothing to test" in du.backtest_text(du.warning_check(monthly_index([1]), ENDS.iloc[0:0]), 3, 6)
+    assert "**not computable**, because the index has no value on 31 Jan 2019" in dr.backtest_text(missing, 3, 6)
+    assert "nothing to test" in dr.backtest_text(du.warning_check(monthly_index([1]), ENDS.iloc[0:0]), 3, 6)
 
 
 def test_breakdowns_are_truces_ended_by_escalation_within_the_period():
@@ -427,4 +428,4 @@ def test_index_on_30_june_2019_rests_on_the_event_balance_alone():
     assert [k for k, c in d.now.components.items() if not c.missing] == ["events"]
     assert d.series["date"].max() == ts("2019-06-30")
     # Commitments announced after 30 Jun 2019 are not on the scorecard.
-    assert du.scorecard_table(d).empty
+    assert dr.scorecard_table(d).empty
