@@ -30,10 +30,11 @@ time_limited = "end_as_scheduled"  # a time-limited layer whose scheduled end no
 # %%
 from analysis import charts, text
 from analysis import tariff_report as tr
+from analysis import tariff_scenarios as ts
 from analysis.text import md
 
 charts.use_report_style()
-r = tr.build(as_of, chart_from, scenario, custom_rate_us_on_china, custom_rate_china_on_us, time_limited)
+r = ts.build(as_of, chart_from, scenario, custom_rate_us_on_china, custom_rate_china_on_us, time_limited)
 
 # %% [markdown]
 # # US-China tariffs and the next cliff

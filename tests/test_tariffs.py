@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from analysis import tariff_report as tr
+from analysis import tariff_scenarios as ts
 from analysis.errors import ParameterError
 
 US, CN = "us_on_china", "china_on_us"
@@ -55,27 +56,27 @@ WORLD = tariffs(
 
 
 def test_parameters_are_checked_by_name():
-    assert tr.check_parameters("custom", 50, 40.5, "continue") == {US: 50.0, CN: 40.5}
+    assert ts.check_parameters("custom", 50, 40.5, "continue") == {US: 50.0, CN: 40.5}
     with pytest.raises(ParameterError, match="'scenario': 'unknown' is not one of: snap_back, extended, custom"):
-        tr.check_parameters("unknown", 10.0, 10.0, "continue")
+        ts.check_parameters("unknown", 10.0, 10.0, "continue")
     with pytest.raises(ParameterError, match="'custom_rate_china_on_us'"):
-        tr.check_parameters("custom", 10.0, -1.0, "continue")
+        ts.check_parameters("custom", 10.0, -1.0, "continue")
     with pytest.raises(ParameterError, match="'time_limited'"):
-        tr.check_parameters("extended", 10.0, 10.0, "forever")
+        ts.check_parameters("extended", 10.0, 10.0, "forever")
     with pytest.raises(ParameterError, match="'chart_from': '2018-13-01' is not an ISO date"):
-        tr.obs.iso_date("chart_from", "2018-13-01")
+        ts.obs.iso_date("chart_from", "2018-13-01")
 
 
 def test_known_tariffs_keep_only_rows_in_effect_by_as_of():
     # The fentanyl end (Jun), the surcharge (2026) and the farm end (Nov) are not yet in effect.
-    assert tr.known_tariffs(WORLD, "2025-05-01").index.tolist() == [0, 1, 2, 5, 6, 7]
-    assert tr.known_tariffs(WORLD, "2025-01-31")["layer"].tolist() == ["listed"]
+    assert ts.known_tariffs(WORLD, "2025-05-01").index.tolist() == [0, 1, 2, 5, 6, 7]
+    assert ts.known_tariffs(WORLD, "2025-01-31")["layer"].tolist() == ["listed"]
 
 
 def test_suspended_layer_is_the_stacked_row_that_says_so():
-    assert tr.suspended_layer(WORLD, US, "2025-05-01") == "recip"
-    assert tr.suspended_layer(WORLD, US, "2025-04-30") is None  # the 100 row says nothing is suspended
-    assert tr.suspended_layer(WORLD, CN, "2025-12-31") == "counter"
+    assert ts.suspended_layer(WORLD, US, "2025-05-01") == "recip"
+    assert ts.suspended_layer(WORLD, US, "2025-04-30") is None  # the 100 row says nothing is suspended
+    assert ts.suspended_layer(WORLD, CN, "2025-12-31") == "counter"
 
 
 def test_live_suspension_follows_supersedes_and_the_as_of_date():
@@ -84,20 +85,20 @@ def test_live_suspension_follows_supersedes_and_the_as_of_date():
         ("us-1y", "US", "2025-07-30", "2025-08-01", "2026-08-01", 24, "us-90d"),
         ("cn-90d", "China", "2025-04-28", "2025-05-01", "2025-08-01", 24, None),
     )
-    early = tr.live_suspensions(deals, WORLD, "2025-06-30")
+    early = ts.live_suspensions(deals, WORLD, "2025-06-30")
     assert early[US].commitment_id == "us-90d" and early[US].deadline == pd.Timestamp("2025-08-01")
     assert early[US].layer == "recip" and early[US].points == 24.0
-    late = tr.live_suspensions(deals, WORLD, "2025-09-01")
+    late = ts.live_suspensions(deals, WORLD, "2025-09-01")
     assert late[US].commitment_id == "us-1y"  # the extension was known by then
     assert late[CN].commitment_id == "cn-90d"  # passed, but nothing replaced or resolved it
-    assert tr.live_suspensions(deals, WORLD, "2025-04-01") == {}
+    assert ts.live_suspensions(deals, WORLD, "2025-04-01") == {}
 
 
 def test_a_tariff_row_at_the_deadline_resolves_a_suspension():
     deals = commitments(("cn-90d", "China", "2025-04-28", "2025-05-01", "2025-08-01", 24, None))
     resolved = pd.concat([WORLD, tariffs(("2025-08-01", CN, "counter", 34, True))], ignore_index=True)
-    assert CN in tr.live_suspensions(deals, resolved, "2025-07-31")  # not yet known
-    assert CN not in tr.live_suspensions(deals, resolved, "2025-08-01")
+    assert CN in ts.live_suspensions(deals, resolved, "2025-07-31")  # not yet known
+    assert CN not in ts.live_suspensions(deals, resolved, "2025-08-01")
 
 
 def test_scheduled_end_matches_a_stacked_layer_by_instrument_and_stays_open_until_a_row_resolves_it():
@@ -105,56 +106,56 @@ def test_scheduled_end_matches_a_stacked_layer_by_instrument_and_stays_open_unti
     ledger = events(("s122-end", "2026-06-01", "expiry", "Section 122"),
                     ("s301-excl", "2026-06-01", "expiry", "Section 301 (maritime)"),  # not a stacked layer
                     ("talks", "2026-06-01", "talks", "Section 122"))
-    ends = tr.scheduled_ends(ledger, world)
+    ends = ts.scheduled_ends(ledger, world)
     assert [(e.event_id, e.layer, e.direction, e.date) for e in ends] == [
         ("s122-end", "section_122", US, pd.Timestamp("2026-06-01"))]
     lapsed = pd.concat([world, tariffs(("2026-06-01", US, "section_122", 0, True))], ignore_index=True)
-    assert tr.scheduled_ends(ledger, lapsed) == []
+    assert ts.scheduled_ends(ledger, lapsed) == []
 
 
 def test_projected_rate_ends_time_limited_layers_only_when_asked():
-    end = tr.ScheduledEnd("e", US, "surcharge", pd.Timestamp("2026-03-01"), "s")
+    end = ts.ScheduledEnd("e", US, "surcharge", pd.Timestamp("2026-03-01"), "s")
     # On 2026-04-01: recip 10 + surcharge 15 (fent ended on 2025-06-01).
-    assert tr.projected_rate(WORLD, US, "2026-04-01", [end], "continue") == 25.0
-    assert tr.projected_rate(WORLD, US, "2026-04-01", [end], "end_as_scheduled") == 10.0
-    assert tr.projected_rate(WORLD, US, "2026-02-28", [end], "end_as_scheduled") == 25.0
+    assert ts.projected_rate(WORLD, US, "2026-04-01", [end], "continue") == 25.0
+    assert ts.projected_rate(WORLD, US, "2026-04-01", [end], "end_as_scheduled") == 10.0
+    assert ts.projected_rate(WORLD, US, "2026-02-28", [end], "end_as_scheduled") == 25.0
 
 
 def test_snap_back_returns_points_to_a_live_layer():
-    s = tr.Suspension("cn", CN, "counter", 24.0, pd.Timestamp("2026-11-10"), "c")
-    rates = tr.scenario_rates(WORLD, CN, "2026-11-10", s, [], "continue", custom=40.0)
+    s = ts.Suspension("cn", CN, "counter", 24.0, pd.Timestamp("2026-11-10"), "c")
+    rates = ts.scenario_rates(WORLD, CN, "2026-11-10", s, [], "continue", custom=40.0)
     assert rates == {"snap_back": 34.0, "extended": 10.0, "custom": 40.0}
 
 
 def test_snap_back_is_moot_when_the_suspended_layer_has_ended():
     ended = pd.concat([WORLD, tariffs(("2026-02-24", US, "recip", 0, True))], ignore_index=True)
-    s = tr.Suspension("us", US, "recip", 24.0, pd.Timestamp("2026-11-10"), "c")
-    end = tr.ScheduledEnd("e", US, "surcharge", pd.Timestamp("2026-07-24"), "s")
+    s = ts.Suspension("us", US, "recip", 24.0, pd.Timestamp("2026-11-10"), "c")
+    end = ts.ScheduledEnd("e", US, "surcharge", pd.Timestamp("2026-07-24"), "s")
     # Only the surcharge (15) is left; the 24 points have nowhere to return.
-    assert tr.scenario_rates(ended, US, "2026-11-10", s, [end], "continue", 0.0)["snap_back"] == 15.0
-    assert tr.scenario_rates(ended, US, "2026-11-10", s, [end], "end_as_scheduled", 0.0) == {
+    assert ts.scenario_rates(ended, US, "2026-11-10", s, [end], "continue", 0.0)["snap_back"] == 15.0
+    assert ts.scenario_rates(ended, US, "2026-11-10", s, [end], "end_as_scheduled", 0.0) == {
         "snap_back": 0.0, "extended": 0.0, "custom": 0.0}
-    assert tr.layer_ended(ended, US, "recip", "2026-11-10") == pd.Timestamp("2026-02-24")
-    assert tr.layer_ended(WORLD, US, "recip", "2026-11-10") is None
+    assert ts.layer_ended(ended, US, "recip", "2026-11-10") == pd.Timestamp("2026-02-24")
+    assert ts.layer_ended(WORLD, US, "recip", "2026-11-10") is None
 
 
 def test_ending_event_is_the_latest_legal_event_naming_the_layers_authority():
     ledger = events(("ruling", "2026-02-20", "legal", "IEEPA"), ("other", "2026-02-21", "legal", "Section 122"),
                     ("late", "2026-03-01", "legal", "IEEPA"))
-    assert tr.ending_event(ledger, "ieepa_reciprocal", "2026-02-24")["event_id"] == "ruling"
-    assert tr.ending_event(ledger, "counter", "2026-02-24") is None
+    assert ts.ending_event(ledger, "ieepa_reciprocal", "2026-02-24")["event_id"] == "ruling"
+    assert ts.ending_event(ledger, "counter", "2026-02-24") is None
 
 
 def test_sourced_path_stops_at_the_first_unresolved_date():
-    end = tr.ScheduledEnd("e", US, "surcharge", pd.Timestamp("2026-07-24"), "s")
-    assert tr.sourced_through("2027-01-01", "2026-11-10", [end], US) == pd.Timestamp("2026-07-24")
-    assert tr.sourced_through("2027-01-01", "2026-11-10", [end], CN) == pd.Timestamp("2026-11-10")
-    assert tr.sourced_through("2026-03-31", "2026-11-10", [end], US) == pd.Timestamp("2026-03-31")
-    assert tr.sourced_through("2026-03-31", None, [], CN) == pd.Timestamp("2026-03-31")
+    end = ts.ScheduledEnd("e", US, "surcharge", pd.Timestamp("2026-07-24"), "s")
+    assert ts.sourced_through("2027-01-01", "2026-11-10", [end], US) == pd.Timestamp("2026-07-24")
+    assert ts.sourced_through("2027-01-01", "2026-11-10", [end], CN) == pd.Timestamp("2026-11-10")
+    assert ts.sourced_through("2026-03-31", "2026-11-10", [end], US) == pd.Timestamp("2026-03-31")
+    assert ts.sourced_through("2026-03-31", None, [], CN) == pd.Timestamp("2026-03-31")
 
 
 def test_stack_frame_draws_stacked_rectangles_between_change_dates():
-    frame = tr.stack_frame(WORLD, US, "2025-01-01", "2025-07-01")
+    frame = ts.stack_frame(WORLD, US, "2025-01-01", "2025-07-01")
     got = [(str(r.date.date()), str(r.end.date()), r.layer, r.y0, r.y1) for r in frame.itertuples()]
     assert got == [
         ("2025-02-01", "2025-03-01", "fent", 0.0, 10.0),
@@ -167,17 +168,17 @@ def test_stack_frame_draws_stacked_rectangles_between_change_dates():
 
 
 def test_listed_frame_keeps_product_layers_out_of_the_stack_and_closes_them():
-    listed = tr.listed_frame(WORLD, US, "2018-01-01", "2025-12-31")
+    listed = ts.listed_frame(WORLD, US, "2018-01-01", "2025-12-31")
     assert [(str(r.date.date()), r.rate) for r in listed.itertuples()] == [("2019-01-01", 25.0), ("2025-12-31", 25.0)]
-    farm = tr.listed_frame(WORLD, CN, "2025-06-01", "2025-12-31")
+    farm = ts.listed_frame(WORLD, CN, "2025-06-01", "2025-12-31")
     # In force at the start, then the drop to zero; no closing point after it ended.
     assert [(str(r.date.date()), r.rate) for r in farm.itertuples()] == [("2025-06-01", 15.0), ("2025-11-10", 0.0)]
-    assert tr.stack_frame(WORLD, CN, "2025-01-01", "2025-12-31")["layer"].unique().tolist() == ["counter"]
+    assert ts.stack_frame(WORLD, CN, "2025-01-01", "2025-12-31")["layer"].unique().tolist() == ["counter"]
 
 
 def test_scenario_frame_carries_rates_then_switches_at_the_expiry():
-    end = tr.ScheduledEnd("e", US, "surcharge", pd.Timestamp("2026-07-24"), "s")
-    path = tr.scenario_frame(WORLD, US, "2026-03-31", "2026-11-10", "2027-02-01", [end], "end_as_scheduled", 54.0)
+    end = ts.ScheduledEnd("e", US, "surcharge", pd.Timestamp("2026-07-24"), "s")
+    path = ts.scenario_frame(WORLD, US, "2026-03-31", "2026-11-10", "2027-02-01", [end], "end_as_scheduled", 54.0)
     got = [(str(r.date.date()), r.rate, r.phase) for r in path.itertuples()]
     assert got == [
         ("2026-03-31", 25.0, "carried"),   # recip 10 + surcharge 15
@@ -186,10 +187,10 @@ def test_scenario_frame_carries_rates_then_switches_at_the_expiry():
         ("2026-11-10", 54.0, "scenario"),
         ("2027-02-01", 54.0, "scenario"),
     ]
-    kept = tr.scenario_frame(WORLD, US, "2026-03-31", "2026-11-10", "2027-02-01", [end], "continue", 54.0)
+    kept = ts.scenario_frame(WORLD, US, "2026-03-31", "2026-11-10", "2027-02-01", [end], "continue", 54.0)
     assert kept["rate"].tolist()[:3] == [25.0, 25.0, 25.0]
     # No scenario rate (no expiry): the carried rates run to the horizon.
-    carried = tr.scenario_frame(WORLD, US, "2026-03-31", None, "2026-06-01", [], "continue", None)
+    carried = ts.scenario_frame(WORLD, US, "2026-03-31", None, "2026-06-01", [], "continue", None)
     assert carried["phase"].unique().tolist() == ["carried"] and carried["date"].max() == pd.Timestamp("2026-06-01")
 
 
@@ -197,18 +198,18 @@ def test_key_events_share_a_letter_when_close_and_respect_as_of():
     ledger = events(("a", "2025-04-04", "escalation", None), ("b", "2025-04-10", "escalation", None),
                     ("c", "2025-06-01", "talks", None), ("d", "2025-07-01", "escalation", None, "2025-05-01"),
                     ("sched", "2025-05-15", "expiry", None), ("old", "2017-06-01", "talks", None))
-    shown = tr.key_events(ledger, "2025-06-15", "2018-01-01", gap_days=21)
+    shown = ts.key_events(ledger, "2025-06-15", "2018-01-01", gap_days=21)
     assert list(zip(shown["event_id"], shown["label"])) == [("a", "A"), ("b", "A"), ("c", "B"), ("d", "C")]
-    assert tr.letters(27)[-1] == "AA"
+    assert ts.letters(27)[-1] == "AA"
 
 
 def test_formatting_helpers():
     assert (tr.rate(145.0), tr.rate(32.6), tr.rate(None), tr.points(24.0)) == ("145%", "32.6%", "n/a", "24 points")
-    assert tr.normalise("Section 122; Proclamation 11012") == "section_122_proclamation_11012"
+    assert ts.normalise("Section 122; Proclamation 11012") == "section_122_proclamation_11012"
 
 
 def test_report_on_real_data_before_the_extension():
-    r = tr.build(as_of="2025-06-30", scenario="custom", custom_rate_us_on_china=50.0, custom_rate_china_on_us=40.0)
+    r = ts.build(as_of="2025-06-30", scenario="custom", custom_rate_us_on_china=50.0, custom_rate_china_on_us=40.0)
     us, cn = r.outlooks[US], r.outlooks[CN]
     assert r.cliff == pd.Timestamp("2025-08-12")  # Geneva's 90 days, as known then
     assert (us.sourced_rate, us.rates) == (30.0, {"snap_back": 54.0, "extended": 30.0, "custom": 50.0})
@@ -216,11 +217,11 @@ def test_report_on_real_data_before_the_extension():
     assert r.chart["date"].max() > r.as_of  # the scenario is drawn past the report date
     assert r.events["date"].max() <= r.as_of
     with pytest.raises(ParameterError, match="'chart_from'"):
-        tr.build(as_of="2017-06-30")
+        ts.build(as_of="2017-06-30")
 
 
 def test_report_on_real_data_after_the_expiry_assumes_no_outcome():
-    r = tr.build()
+    r = ts.build()
     us, cn = r.outlooks[US], r.outlooks[CN]
     assert r.cliff_passed and us.layer_ended is not None and us.ended_by["type"] == "legal"
     assert us.sourced_through < r.cliff  # a scheduled end before the expiry is unresolved
