@@ -481,8 +481,6 @@ def base_rate_text(h: History) -> str:
 
 def caveat_text(h: History) -> str:
     """The small-sample caveat, computed from the number of truces."""
-    from analysis import text
-
     n, k = len(h.spells), int(h.spells["observed"].sum())
     base = (f"**Small sample.** The curve rests on **{_count(n, 'truce')}** and **{_count(k, 'ending')}**; every step in "
             "it is one truce. It is a base rate from a handful of cases, not a forecast, and it cannot see what makes "

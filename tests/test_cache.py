@@ -1,6 +1,5 @@
 """The build cache: unchanged inputs skip, every kind of change rebuilds, damage is not trusted."""
 
-import json
 import os
 import shutil
 import subprocess
@@ -9,6 +8,7 @@ import sys
 import pytest
 
 from analysis import cache, config
+from support import run_truce
 
 # --- cache keys (unit) -------------------------------------------------------------------------
 
@@ -89,13 +89,8 @@ def test_previous_inputs_refuses_malformed_entries():
 
 
 def truce(*args, data_dir=None):
-    env = {k: v for k, v in os.environ.items() if k != "TRUCE_BUILD"}
-    if data_dir:
-        env[config.DATA_DIR_ENV] = str(data_dir)
-    result = subprocess.run([sys.executable, "-m", "analysis", *map(str, args)], capture_output=True, text=True,
-                            env=env, cwd="/", timeout=600)
+    result = run_truce(*args, data_dir=data_dir)
     return result.returncode, result.stdout + result.stderr
-
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):

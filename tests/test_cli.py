@@ -1,25 +1,14 @@
 """End-to-end: the `truce` command builds, lists, validates, and fails safely."""
 
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 
 import pytest
 
 from analysis import config
+from support import run_truce as truce
 
-
-def truce(*args, env=None, cwd=None):
-    """Run the CLI in a subprocess from an unrelated working directory."""
-    full_env = {**os.environ, **(env or {})}
-    full_env.pop("TRUCE_BUILD", None)
-    return subprocess.run(
-        [sys.executable, "-m", "analysis", *map(str, args)],
-        capture_output=True, text=True, env=full_env, cwd=cwd or "/", timeout=600,
-    )
 
 
 @pytest.fixture(scope="module")

@@ -1,25 +1,19 @@
 """Parallel builds publish the same bytes as serial ones; a data change rebuilds only its readers."""
 
-import os
 import shutil
-import subprocess
-import sys
 
 import pytest
 
 from analysis import config
+from support import run_truce
 
 REPORTS = ("purchases", "rare_earths")
 
 
 def truce(*args, data_dir):
-    env = {k: v for k, v in os.environ.items() if k != "TRUCE_BUILD"}
-    env[config.DATA_DIR_ENV] = str(data_dir)
-    result = subprocess.run([sys.executable, "-m", "analysis", *map(str, args)], capture_output=True, text=True,
-                            env=env, cwd="/", timeout=600)
+    result = run_truce(*args, data_dir=data_dir)
     assert result.returncode == 0, result.stderr
     return result.stdout
-
 
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory):

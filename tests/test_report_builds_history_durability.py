@@ -1,20 +1,11 @@
 """End to end: the history and durability reports build through the CLI, with defaults and with parameters."""
 
 import json
-import os
 import re
-import subprocess
-import sys
 
 import pytest
+from support import run_truce as truce
 
-
-def truce(*args):
-    """Run the CLI in a subprocess from an unrelated working directory."""
-    env = {**os.environ}
-    env.pop("TRUCE_BUILD", None)
-    return subprocess.run([sys.executable, "-m", "analysis", *map(str, args)], capture_output=True, text=True,
-                          env=env, cwd="/", timeout=600)
 
 
 def page(out, name):

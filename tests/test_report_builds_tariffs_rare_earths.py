@@ -1,18 +1,10 @@
 """End-to-end: the tariff and rare-earth reports build through the CLI, with defaults and as of a past date."""
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
+from support import run_truce as truce
 
-
-def truce(*args):
-    """Run the CLI in a subprocess from an unrelated working directory."""
-    env = {k: v for k, v in os.environ.items() if k != "TRUCE_BUILD"}
-    return subprocess.run([sys.executable, "-m", "analysis", *map(str, args)],
-                          capture_output=True, text=True, env=env, cwd="/", timeout=600)
 
 
 @pytest.fixture(scope="module")

@@ -2,23 +2,15 @@
 
 import hashlib
 import json
-import os
 import shutil
 import signal
-import subprocess
-import sys
 import time
 
 import pytest
 
 from analysis import config
+from support import truce_process
 
-
-def truce_process(*args, env=None):
-    full_env = {**os.environ, **(env or {})}
-    full_env.pop("TRUCE_BUILD", None)
-    return subprocess.Popen([sys.executable, "-m", "analysis", *map(str, args)], cwd="/", env=full_env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def truce(*args, env=None):

@@ -1,22 +1,14 @@
 """Dated vintages: a report rebuilt from a vintage reproduces the original page byte for byte."""
 
-import os
 import shutil
-import subprocess
-import sys
 
 import pytest
 
 from analysis import cli, config
+from support import run_truce as truce
 
 VINTAGE = "2026-11-01"
 
-
-def truce(*args, data_dir):
-    env = {**os.environ, config.DATA_DIR_ENV: str(data_dir)}
-    env.pop("TRUCE_BUILD", None)
-    return subprocess.run([sys.executable, "-m", "analysis", *map(str, args)], capture_output=True, text=True,
-                          env=env, cwd="/", timeout=600)
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,27 @@
+"""Shared helpers for the end-to-end tests: run the `truce` command as a user would."""
+
+import os
+import subprocess
+import sys
+
+from analysis import config
+
+
+def _environment(env=None, data_dir=None) -> dict:
+    full = {**os.environ, **(env or {})}
+    full.pop("TRUCE_BUILD", None)  # a build-time switch; a user's shell never has it
+    if data_dir is not None:
+        full[config.DATA_DIR_ENV] = str(data_dir)
+    return full
+
+
+def truce_process(*args, env=None, data_dir=None) -> subprocess.Popen:
+    """Start `python -m analysis ARGS` from an unrelated working directory."""
+    return subprocess.Popen([sys.executable, "-m", "analysis", *map(str, args)], cwd="/",
+                            env=_environment(env, data_dir), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def run_truce(*args, env=None, data_dir=None) -> subprocess.CompletedProcess:
+    """Run `python -m analysis ARGS` to completion from an unrelated working directory."""
+    return subprocess.run([sys.executable, "-m", "analysis", *map(str, args)], capture_output=True, text=True,
+                          env=_environment(env, data_dir), cwd="/", timeout=600)
