@@ -3,8 +3,8 @@
 Every loader validates the whole file against its schema and its references
 (``source_id`` must exist in ``sources.csv``) and raises one
 :class:`~analysis.errors.DataError` listing each problem as
-``file:line: column: message``. The files each process has read are recorded
-in :data:`FILES_READ`, so a build can say which data a report depended on.
+``file:line: column: message``. Each file read is recorded in the build's run
+log (:mod:`analysis.runlog`), so a build can say which data a report depended on.
 """
 
 from __future__ import annotations
@@ -28,9 +28,6 @@ DATASETS = (
     "truces",
     "phase_one",
 )
-
-FILES_READ: list[Path] = []
-
 
 def _key_ids(table: Table, key: str) -> set:
     return {row[key] for row in table.rows if row.get(key) is not None}
@@ -116,8 +113,6 @@ def load(name: str, path: Path | str | None = None) -> pd.DataFrame:
     problems = validate_table(table)
     if problems:
         raise DataError(problems)
-    if table.path not in FILES_READ:
-        FILES_READ.append(table.path)
     runlog.record(read=str(table.path))
     return to_frame(table)
 

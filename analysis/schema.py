@@ -301,19 +301,18 @@ def _check_table_rules(table: Table) -> list[Problem]:
                 seen[key] = line
     if schema.one_preferred_per:
         groups: dict[tuple, list[int]] = {}
+        first_line: dict[tuple, int] = {}
         unreadable = set()  # a group with an unparseable flag was reported already; don't guess
         for row, line in zip(table.rows, table.lines):
             key = tuple(row.get(c) for c in schema.one_preferred_per)
             groups.setdefault(key, [])
+            first_line.setdefault(key, line)
             if row.get("preferred") is None:
                 unreadable.add(key)
             elif row["preferred"]:
                 groups[key].append(line)
         for key in unreadable:
             groups.pop(key)
-        first_line = {}
-        for row, line in zip(table.rows, table.lines):
-            first_line.setdefault(tuple(row.get(c) for c in schema.one_preferred_per), line)
         for key, preferred_lines in groups.items():
             if len(preferred_lines) != 1:
                 where = preferred_lines[1] if len(preferred_lines) > 1 else first_line[key]
