@@ -26,6 +26,9 @@ from analysis import config
 from analysis.errors import ParameterError
 from analysis.params import read_parameters, resolve
 
+# Seconds a cell may run before its report fails (`truce build --timeout`).
+DEFAULT_TIMEOUT = 600
+
 
 @dataclass(frozen=True)
 class Report:
@@ -104,8 +107,12 @@ class Outcome:
     entry: dict = field(default_factory=dict)  # its manifest record when published
 
 
-def _execute(report: Report, parameters: dict, workdir: Path, data_dir: Path | None, kernel):
-    """Execute the notebook in the warm project kernel; return it and what it recorded."""
+def _execute(report: Report, parameters: dict, workdir: Path, data_dir: Path | None, kernel, timeout: float):
+    """Execute the notebook in the warm project kernel; return it and what it recorded.
+
+    ``timeout`` limits each cell (nbclient's execution timeout); the runner
+    also holds the whole report to a wall-clock deadline.
+    """
     import nbformat
     import papermill
 
@@ -130,6 +137,7 @@ def _execute(report: Report, parameters: dict, workdir: Path, data_dir: Path | N
         cwd=str(config.NOTEBOOKS_DIR),
         progress_bar=False,
         request_save_on_cell_execute=False,
+        execution_timeout=timeout,
     )
     return nbformat.read(executed, as_version=4), runlog.read(log)
 
@@ -169,7 +177,7 @@ def _publish_failure(report: Report, executed: Path, out_dir: Path) -> Path:
 
 def build_one(report: Report, overrides: dict, out_dir: Path, from_cli: frozenset = frozenset(),
               data_dir: Path | None = None, vintage: str | None = None,
-              vintages_root: Path | None = None, kernel=None) -> Outcome:
+              vintages_root: Path | None = None, kernel=None, timeout: float = DEFAULT_TIMEOUT) -> Outcome:
     """Build one report into ``out_dir``; a notebook error is reported, not raised.
 
     Parameters
@@ -177,6 +185,8 @@ def build_one(report: Report, overrides: dict, out_dir: Path, from_cli: frozense
     kernel : analysis.kernel.WarmKernel, optional
         Kernel shared with other builds in this process; a private one is
         started and stopped when not given.
+    timeout : float
+        Seconds any one cell may run; a cell past it fails the report.
 
     Raises
     ------
@@ -188,10 +198,11 @@ def build_one(report: Report, overrides: dict, out_dir: Path, from_cli: frozense
 
         private = WarmKernel()
         try:
-            return build_one(report, overrides, out_dir, from_cli, data_dir, vintage, vintages_root, private)
+            return build_one(report, overrides, out_dir, from_cli, data_dir, vintage, vintages_root, private, timeout)
         finally:
             private.shutdown()
     import nbformat
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
     from analysis import publish, stamp
@@ -201,11 +212,18 @@ def build_one(report: Report, overrides: dict, out_dir: Path, from_cli: frozense
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="truce-build-") as tmp:
         try:
-            nb, facts = _execute(report, parameters, Path(tmp), data_dir, kernel)
+            nb, facts = _execute(report, parameters, Path(tmp), data_dir, kernel, timeout)
         except PapermillExecutionError as err:
             kept = _publish_failure(report, Path(tmp) / f"{report.name}.ipynb", out_dir)
             return Outcome(report.name, False, time.monotonic() - started,
                            f"{_failure_message(err)}\n  executed notebook kept at {kept}")
+        except CellTimeoutError:
+            kernel.shutdown()  # it is still running the cell; the next report gets a fresh kernel
+            return Outcome(report.name, False, time.monotonic() - started,
+                           f"{report.name}: timed out after {timeout:g} s (a cell ran past the limit)")
+        except DeadKernelError as err:
+            kernel.shutdown()
+            return Outcome(report.name, False, time.monotonic() - started, f"{report.name}: the kernel died: {err}")
     inputs = [Path(p) for p in facts["read"]]
     if vintages_root is not None:
         vintage = stamp.matching_vintage(inputs, vintages_root) or vintage
@@ -338,69 +356,27 @@ def _last_seconds(entry) -> float:
     return float(seconds) if isinstance(seconds, (int, float)) else 0.0
 
 
-def _worker(tasks, results) -> None:
-    """Build reports from ``tasks`` until a ``None`` arrives, sharing one warm kernel."""
-    from analysis.kernel import WarmKernel
-
-    kernel = WarmKernel()
-    try:
-        for args in iter(tasks.get, None):
-            try:
-                results.put(build_one(*args, kernel=kernel))
-            except Exception:  # reported to the parent as this report's failure, with the traceback
-                import traceback
-
-                results.put(Outcome(args[0].name, False, 0.0, traceback.format_exc()))
-    finally:
-        kernel.shutdown()
-
-
 def _run(todo: list[Report], per_report: dict, out_dir: Path, from_cli: frozenset, data_dir: Path | None,
-         vintage: str | None, vintages_root: Path, jobs: int):
-    """Yield each report's :class:`Outcome` as it finishes, building ``jobs`` at a time."""
-    tasks = [(r, per_report[r.name], out_dir, from_cli, data_dir, vintage, vintages_root) for r in todo]
-    if jobs <= 1 or len(todo) <= 1:
-        from analysis.kernel import WarmKernel
+         vintage: str | None, vintages_root: Path, jobs: int, timeout: float):
+    """Yield each report's :class:`Outcome` as it finishes, building ``jobs`` at a time in worker processes.
 
-        kernel = WarmKernel()
-        try:
-            for args in tasks:
-                yield build_one(*args, kernel=kernel)
-        finally:
-            kernel.shutdown()
-        return
-    import multiprocessing
+    Nothing heavy is imported here: workers start from a clean fork server (see
+    :mod:`analysis.runner`), so a library's threads in this process cannot hang them.
+    """
+    from analysis import runner
 
-    # Import the heavy libraries once here: forked workers inherit them instead of each paying.
-    import nbconvert  # noqa: F401
-    import papermill  # noqa: F401
-
-    from analysis import charts, publish  # noqa: F401
-
-    charts.vega_bundle()
-    # Processes, not threads: each worker owns a kernel and its own environment.
-    context = multiprocessing.get_context("fork")
-    queue, results = context.Queue(), context.Queue()
-    workers = [context.Process(target=_worker, args=(queue, results)) for _ in range(min(jobs, len(todo)))]
-    for args in tasks:
-        queue.put(args)
-    for _ in workers:
-        queue.put(None)
-    for worker in workers:
-        worker.start()
-    try:
-        for _ in tasks:
-            yield results.get()
-        for worker in workers:
-            worker.join()
-    finally:
-        for worker in workers:
-            if worker.is_alive():
-                worker.terminate()
+    work = [runner.Job(r.name, build_one, (r, per_report[r.name], out_dir, from_cli, data_dir, vintage, vintages_root),
+                       {"timeout": timeout}) for r in todo]
+    for job, result in runner.run(work, jobs, timeout + runner.GRACE_SECONDS):
+        if isinstance(result, runner.Failure):
+            yield Outcome(job.name, False, result.seconds, result.message)
+        else:
+            yield result
 
 
 def build(names: list[str], overrides: dict, out_dir: Path, from_cli: frozenset = frozenset(), echo=print,
-          vintage: str | None = None, jobs: int | None = None, force: bool = False) -> int:
+          vintage: str | None = None, jobs: int | None = None, force: bool = False,
+          timeout: float = DEFAULT_TIMEOUT) -> int:
     """Build the named reports (all when empty); return a process exit code.
 
     Reports whose notebook, parameters, data and ``analysis/`` code are
@@ -420,6 +396,9 @@ def build(names: list[str], overrides: dict, out_dir: Path, from_cli: frozenset 
         Reports built at once (default: the number of cores).
     force : bool
         Rebuild even when the published copy is up to date.
+    timeout : float
+        Seconds a cell may run; a report also fails when it runs past this
+        plus a grace period for starting its kernel and rendering its page.
 
     Returns
     -------
@@ -446,7 +425,7 @@ def build(names: list[str], overrides: dict, out_dir: Path, from_cli: frozenset 
     failures, entries, code = 0, {}, cache.code_version()
     try:
         for done, outcome in enumerate(_run(todo, per_report, out_dir, from_cli, data_dir, vintage, vintages_root,
-                                            jobs), 1):
+                                            jobs, timeout), 1):
             tag = f"[{done}/{len(todo)}] {outcome.report}"
             if outcome.ok:
                 report = next(r for r in todo if r.name == outcome.report)

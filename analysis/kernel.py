@@ -4,7 +4,13 @@ Starting a kernel and importing pandas and Altair in it costs more than
 running most report notebooks. A build process therefore keeps one kernel
 and, before each notebook, clears its namespace, restarts its execution
 counter at 1, and sets the environment and working directory that notebook
-should see. The executed notebook is the same as from a fresh kernel, which
+should see.
+
+The kernel runs with IPython's history off and a private, empty IPYTHONDIR.
+History is a SQLite file: with the counter reset, IPython reports the clash as
+``ERROR! Session/line number was not unique`` in the first cell's output, which
+would be published. A private profile also keeps a user's startup scripts and
+settings out of the reports. The executed notebook is the same as from a fresh kernel, which
 the parallel-versus-serial test checks byte for byte. A kernel that died is
 replaced.
 """
@@ -12,11 +18,14 @@ replaced.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 from pathlib import Path
 
 from analysis import config
+
+KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
 
 # Run in the kernel before each notebook; string placeholders are filled with JSON literals.
 PRELUDE = """\
@@ -51,9 +60,12 @@ class WarmKernel:
             self.shutdown()
             # Local socket files in a private folder rather than TCP ports: nothing listens on the network.
             self._sockets = tempfile.mkdtemp(prefix="truce-kernel-")
+            profile = Path(self._sockets) / "ipython"
+            profile.mkdir()
             self._manager = KernelManager(kernel_name=config.KERNEL_NAME, transport="ipc",
                                           ip=str(Path(self._sockets) / "kernel"))
-            self._manager.start_kernel(cwd=str(config.NOTEBOOKS_DIR))
+            self._manager.start_kernel(cwd=str(config.NOTEBOOKS_DIR), env={**os.environ, "IPYTHONDIR": str(profile)},
+                                       extra_arguments=KERNEL_ARGUMENTS)
         code = PRELUDE.format(
             set_env=json.dumps({k: v for k, v in environment.items() if v is not None}, sort_keys=True),
             unset_env=json.dumps(sorted(k for k, v in environment.items() if v is None)),
@@ -71,7 +83,7 @@ class WarmKernel:
         return self._manager
 
     def shutdown(self) -> None:
-        """Stop the kernel and remove its socket folder."""
+        """Stop the kernel (even one busy in a cell) and remove its socket folder."""
         if self._manager is not None and self._manager.has_kernel:
             self._manager.shutdown_kernel(now=True)
         self._manager = None
