@@ -66,6 +66,18 @@ def vega_bundle() -> str:
     return bundle
 
 
+def time_span(first, last, field: str) -> alt.Chart:
+    """An invisible layer that stretches a shared time axis from ``first`` to ``last``.
+
+    Layers that share a scale and each state an explicit temporal domain make
+    Vega-Lite warn of a conflicting domain (it parses the dates differently in
+    different layers). A data-driven domain is merged across layers without
+    complaint, so the span is given as two transparent points instead.
+    """
+    frame = pd.DataFrame({field: pd.to_datetime([first, last])})
+    return alt.Chart(frame).mark_point(opacity=0).encode(x=alt.X(f"{field}:T"))
+
+
 def embed_script(element_id: str, spec: dict) -> str:
     """JavaScript that draws ``spec`` into ``#element_id`` once vegaEmbed is loaded."""
     payload = json.dumps(spec, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
@@ -153,9 +165,14 @@ def monthly_flows(frame: pd.DataFrame, unit_label: str) -> alt.LayerChart:
                 tooltip=[alt.Tooltip("yearmonth(month):T", title="No data for")])
     )
     # A zero month has no bar to see, so it is labelled, lest it read as a gap.
+    # Text takes a single x, so the label sits mid-bucket.
+    zero_rows = frame[frame["value"] == 0]
     zeros = (
-        alt.Chart(frame[frame["value"] == 0])
+        alt.Chart(zero_rows.assign(mid=zero_rows["month"] + (zero_rows["bar_end"] - zero_rows["month"]) / 2))
         .mark_text(text="0", dy=-7, fontSize=10, color=PALETTE[0])
-        .encode(x=alt.X("month:T"), x2="bar_end:T", y=alt.datum(0))
+        .encode(x=alt.X("mid:T"), y=alt.datum(0))
     )
-    return alt.layer(bars, zeros, gap_marks).properties(width=640, height=260)
+    # Empty layers are left out: a layer with no rows gives its scale an infinite extent.
+    layers = [layer for layer, rows in ((bars, frame["status"] != "no data"), (zeros, frame["value"] == 0),
+                                        (gap_marks, frame["status"] == "no data")) if rows.any()]
+    return alt.layer(*layers).properties(width=640, height=260)

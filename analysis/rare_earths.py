@@ -16,7 +16,7 @@ import pandas as pd
 
 from analysis import provenance, runlog
 from analysis import series as obs
-from analysis.charts import PALETTE
+from analysis.charts import PALETTE, time_span
 from analysis.errors import ParameterError
 from analysis.loaders import load_events, load_rare_earths, load_sources
 
@@ -494,8 +494,8 @@ def exports_chart(frame: pd.DataFrame, regimes: pd.DataFrame) -> alt.VConcatChar
     """Monthly magnet exports per series as bars over the regime bands; missing months marked, never zero."""
     colour = alt.Color("status:N", title="Figure", scale=alt.Scale(domain=list(STATUS_COLOURS),
                                                                    range=list(STATUS_COLOURS.values())))
-    x = alt.X("month:T", title=None, scale=alt.Scale(domain=[frame["month"].min().isoformat(),
-                                                              frame["bar_end"].max().isoformat()]))
+    x = alt.X("month:T", title=None)
+    span = time_span(frame["month"].min(), frame["bar_end"].max(), "month")
     panels = []
     for label in SERIES.values():
         base = alt.Chart(frame).transform_filter(alt.datum.series == label)
@@ -508,7 +508,11 @@ def exports_chart(frame: pd.DataFrame, regimes: pd.DataFrame) -> alt.VConcatChar
         # A gap is a cross on the baseline, so it cannot be read as a zero bar.
         gap = base.transform_filter(alt.datum.status == "no data").mark_point(shape="cross", size=60, filled=True).encode(
             x="mid:T", y=alt.datum(0), color=colour, tooltip=[alt.Tooltip("yearmonth(month):T", title="No data for")])
-        panels.append(alt.layer(_regime_layer(regimes), bars, gap).properties(title=label, width=640, height=200))
+        # A layer with no rows would give the shared scales an infinite extent.
+        rows = frame[frame["series"] == label]["status"]
+        layers = [layer for layer, present in ((bars, (rows != "no data").any()), (gap, (rows == "no data").any()))
+                  if present]
+        panels.append(alt.layer(_regime_layer(regimes), span, *layers).properties(title=label, width=640, height=200))
     return alt.vconcat(*panels)
 
 
@@ -516,8 +520,8 @@ def index_chart(frame: pd.DataFrame, regimes: pd.DataFrame) -> alt.LayerChart:
     """Both series indexed to the baseline; each figure is a dash spanning its months, gaps left blank."""
     data = frame[frame["status"] != "no data"]
     colour = alt.Color("series:N", title=None, scale=alt.Scale(domain=list(SERIES.values()), range=PALETTE[:2]))
-    x = alt.X("month:T", title=None, scale=alt.Scale(domain=[frame["month"].min().isoformat(),
-                                                              frame["bar_end"].max().isoformat()]))
+    x = alt.X("month:T", title=None)
+    span = time_span(frame["month"].min(), frame["bar_end"].max(), "month")
     y = alt.Y("index:Q", title="Index (baseline monthly average = 100)")
     tip = ["series:N", alt.Tooltip("month:T", title="From"), alt.Tooltip("period_end:T", title="To"),
            alt.Tooltip("index:Q", format=".0f"), "status:N"]
@@ -530,4 +534,4 @@ def index_chart(frame: pd.DataFrame, regimes: pd.DataFrame) -> alt.LayerChart:
             domain=["reported", "combined months", "derived", "weak"],
             range=["circle", "square", "triangle-up", "diamond"])))
     hundred = alt.Chart(pd.DataFrame({"y": [100]})).mark_rule(strokeDash=[4, 3], color="#555").encode(y="y:Q")
-    return alt.layer(_regime_layer(regimes), hundred, dashes, points).properties(width=640, height=280)
+    return alt.layer(_regime_layer(regimes), span, hundred, dashes, points).properties(width=640, height=280)

@@ -11,7 +11,7 @@ import altair as alt
 import pandas as pd
 
 from analysis import provenance
-from analysis.charts import PALETTE
+from analysis.charts import PALETTE, time_span
 from analysis.tariff_scenarios import (AVERAGE_SHAPES, DIRECTIONS, LAYER_COLOURS, LAYER_LABELS, SCENARIOS, TIME_LIMITED,
                                        TariffReport, esc, layer_label, points, rate)
 
@@ -225,26 +225,31 @@ def stack_chart(frame: pd.DataFrame, markers: pd.DataFrame) -> alt.VConcatChart:
     y = alt.Y("rate:Q", title="Tariff (percentage points)", scale=alt.Scale(domain=[0, top]))
     first = frame["date"].min()
     last = max(frame["date"].max(), frame["end"].max() if frame["end"].notna().any() else first, markers["date"].max())
-    x = alt.X("date:T", title=None, scale=alt.Scale(domain=[first.isoformat(), last.isoformat()]))
+    x = alt.X("date:T", title=None)
+    span = time_span(first, last, "date")
     colour = alt.Color("series:N", title=None, scale=_colour_scale(frame))
     shape = alt.Shape("series:N", title="Published averages (points)", legend=alt.Legend(orient="top", columns=3),
                       scale=alt.Scale(domain=[LAYER_LABELS[k] for k in AVERAGE_SHAPES], range=list(AVERAGE_SHAPES.values())))
     tip = [alt.Tooltip("series:N", title="Layer"), alt.Tooltip("date:T", title="From"), alt.Tooltip("rate:Q", title="Rate")]
     panels = []
     for direction, title in DIRECTIONS.items():
-        base = alt.Chart(frame).transform_filter(alt.datum.direction == direction)
+        rows = frame[frame["direction"] == direction]
+        kind = rows["kind"]
         # Rectangles rather than a stacked area: each layer's band is exact between change dates.
-        stack = base.transform_filter(alt.datum.kind == "stack").mark_rect(opacity=0.9).encode(
+        stack = alt.Chart(rows[kind == "stack"]).mark_rect(opacity=0.9).encode(
             x=x, x2="end:T", y=alt.Y("y0:Q", title="Tariff (percentage points)", scale=alt.Scale(domain=[0, top])),
             y2="y1:Q", color=colour, tooltip=tip)
-        listed = base.transform_filter(alt.datum.kind == "listed").mark_line(
+        listed = alt.Chart(rows[kind == "listed"]).mark_line(
             interpolate="step-after", strokeWidth=2).encode(x=x, y=y, color=colour, detail="layer:N", tooltip=tip)
-        scenario = base.transform_filter(alt.datum.kind == "scenario").mark_line(
+        scenario = alt.Chart(rows[kind == "scenario"]).mark_line(
             interpolate="step-after", strokeDash=[6, 4], strokeWidth=2.5).encode(x=x, y=y, color=colour,
                                                                                  detail="layer:N", tooltip=tip)
-        averages = base.transform_filter(alt.datum.kind == "average").mark_point(
+        averages = alt.Chart(rows[kind == "average"]).mark_point(
             filled=True, size=55, color="black", opacity=0.85).encode(x=x, y=y, shape=shape, tooltip=tip)
-        panels.append(alt.layer(stack, listed, scenario, averages, *_marker_layers(markers, x, direction))
+        # A layer with no rows would give the shared scales an infinite extent, so it is left out.
+        drawn = [layer for layer, name in ((stack, "stack"), (listed, "listed"), (scenario, "scenario"),
+                                           (averages, "average")) if (kind == name).any()]
+        panels.append(alt.layer(span, *drawn, *_marker_layers(markers, x, direction))
                       .properties(title=title, width=640, height=230))
     return alt.vconcat(*panels).resolve_scale(color="shared", shape="shared")
 
@@ -265,18 +270,26 @@ def detail_text(r: TariffReport) -> str:
 
 
 def _marker_layers(markers: pd.DataFrame, x: alt.X, direction: str) -> list:
-    """Event rules with letters along the top; expiry, scheduled ends and as_of labelled along the bottom."""
+    """Event rules with letters along the top; expiry, scheduled ends and as_of labelled along the bottom.
+
+    Layers with no rows are left out (they would give the shared scales an infinite extent).
+    """
     # A scheduled end belongs to one direction's layer; every other marker is shared by both panels.
-    base = alt.Chart(markers).transform_filter(f"!isValid(datum.direction) || datum.direction == '{direction}'")
-    events = base.transform_filter(alt.datum.kind == "event")
-    rules = events.mark_rule(color="#999", strokeWidth=0.8).encode(x=x, tooltip=[alt.Tooltip("text:N", title="Events")])
-    letters_top = [events.transform_filter(alt.datum.tier == tier).mark_text(
+    mine = markers[markers["direction"].isna() | (markers["direction"] == direction)]
+    events, other = mine[mine["kind"] == "event"], mine[mine["kind"] != "event"]
+    layers = []
+    if len(events):
+        layers.append(alt.Chart(events).mark_rule(color="#999", strokeWidth=0.8).encode(
+            x=x, tooltip=[alt.Tooltip("text:N", title="Events")]))
+    layers += [alt.Chart(events[events["tier"] == tier]).mark_text(
         fontSize=10, fontWeight="bold", color="#333", dy=-6 + 11 * tier).encode(
-        x=x, y=alt.value(0), text="label:N", tooltip=alt.Tooltip("text:N", title="Events")) for tier in (0, 1)]
-    other = base.transform_filter(alt.datum.kind != "event")
-    other_rules = other.mark_rule(strokeDash=[2, 2], strokeWidth=1.2).encode(
-        x=x, color=alt.value("#d62728"), tooltip=alt.Tooltip("text:N", title="Marker"))
-    other_labels = [other.transform_filter(alt.datum.tier == tier).mark_text(
+        x=x, y=alt.value(0), text="label:N", tooltip=alt.Tooltip("text:N", title="Events"))
+        for tier in (0, 1) if (events["tier"] == tier).any()]
+    if len(other):
+        layers.append(alt.Chart(other).mark_rule(strokeDash=[2, 2], strokeWidth=1.2).encode(
+            x=x, color=alt.value("#d62728"), tooltip=alt.Tooltip("text:N", title="Marker")))
+    layers += [alt.Chart(other[other["tier"] == tier]).mark_text(
         fontSize=10, align="left", dx=3, dy=-11 * tier, color="#d62728").encode(
-        x=x, y=alt.value(222), text="label:N") for tier in (0, 1, 2)]
-    return [rules, *letters_top, other_rules, *other_labels]
+        x=x, y=alt.value(222), text="label:N")
+        for tier in (0, 1, 2) if (other["tier"] == tier).any()]
+    return layers
