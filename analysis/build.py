@@ -12,6 +12,7 @@ are rewritten.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -50,16 +51,51 @@ class Report:
     def title(self) -> str:
         return self.meta.get("title", self.name)
 
+    def check(self, values: dict) -> None:
+        """Apply the report's own parameter rules to a full set of values (defaults plus overrides).
 
-def discover(notebooks_dir: Path | None = None) -> dict[str, Report]:
-    """All report notebooks in ``notebooks/``, by name."""
+        The notebook's metadata names the module whose ``check_parameters``
+        the report's computation also calls, so the rules are written once.
+
+        Raises
+        ------
+        ParameterError
+        """
+        import importlib
+
+        module = self.meta.get("checks")
+        if module:
+            importlib.import_module(module).check_parameters(**values)
+
+
+def is_report(path: Path) -> bool:
+    """True for a notebook that declares itself a report (``metadata.truce`` with a title)."""
+    try:
+        meta = json.loads(Path(path).read_text(encoding="utf-8")).get("metadata", {})
+    except ValueError:
+        return False
+    return isinstance(meta.get("truce"), dict) and "title" in meta["truce"]
+
+
+def discover(notebooks_dir: Path | None = None, echo=None) -> dict[str, Report]:
+    """All report notebooks in ``notebooks/``, by name.
+
+    A notebook without report metadata (a scratch ``Untitled.ipynb``) is
+    passed over, with a one-line note to ``echo`` when given.
+    """
     base = notebooks_dir or config.NOTEBOOKS_DIR
-    return {p.stem: Report(p.stem, p) for p in sorted(base.glob("*.ipynb"))}
+    reports = {}
+    for path in sorted(base.glob("*.ipynb")):
+        if is_report(path):
+            reports[path.stem] = Report(path.stem, path)
+        elif echo is not None:
+            echo(f"note: {path.name} is not a report (no 'truce' title in its metadata); ignored")
+    return reports
 
 
-def select(names: list[str]) -> list[Report]:
+def select(names: list[str], echo=None) -> list[Report]:
     """The named reports (all when ``names`` is empty); error on an unknown name."""
-    reports = discover()
+    reports = discover(echo=echo)
     if not names:
         return list(reports.values())
     unknown = [n for n in names if n not in reports]
@@ -274,8 +310,28 @@ def build_one(report: Report, overrides: dict, out_dir: Path, from_cli: frozense
     return Outcome(report.name, True, time.monotonic() - started, f"{len(page_bytes) / 1e6:.2f} MB", entry)
 
 
+def check_not_future(overrides: dict, today: dt.date, allow_future: bool) -> None:
+    """Refuse an ``as_of`` after today: no evidence can be dated then.
+
+    Raises
+    ------
+    ParameterError
+        Naming both dates, unless ``allow_future``.
+    """
+    value = overrides.get("as_of")
+    if allow_future or not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        return  # not a date at all: the report's own rules say so
+    if day > today:
+        raise ParameterError("as_of", f"{value} is after today ({today.isoformat()}); "
+                                      "pass --allow-future to build a report dated in the future")
+
+
 def overrides_by_report(reports: list[Report], overrides: dict, from_cli: frozenset = frozenset()) -> dict:
-    """Give each report the overrides it declares, checking all before anything runs.
+    """Give each report the overrides it declares, checking names and types before anything runs.
 
     A name no selected report declares is an error; with several reports, a
     parameter goes only to those that take it (``as_of`` is shared by all).
@@ -292,8 +348,7 @@ def overrides_by_report(reports: list[Report], overrides: dict, from_cli: frozen
     per_report = {}
     for report in reports:
         mine = {k: v for k, v in overrides.items() if k in declared[report.name]}
-        per_report[report.name] = mine
-        resolve(report.parameters, mine, from_cli)
+        per_report[report.name] = resolve(report.parameters, mine, from_cli)
     return per_report
 
 
@@ -376,7 +431,7 @@ def _run(todo: list[Report], per_report: dict, out_dir: Path, from_cli: frozense
 
 def build(names: list[str], overrides: dict, out_dir: Path, from_cli: frozenset = frozenset(), echo=print,
           vintage: str | None = None, jobs: int | None = None, force: bool = False,
-          timeout: float = DEFAULT_TIMEOUT) -> int:
+          timeout: float = DEFAULT_TIMEOUT, allow_future: bool = False) -> int:
     """Build the named reports (all when empty); return a process exit code.
 
     Reports whose notebook, parameters, data and ``analysis/`` code are
@@ -399,6 +454,8 @@ def build(names: list[str], overrides: dict, out_dir: Path, from_cli: frozenset 
     timeout : float
         Seconds a cell may run; a report also fails when it runs past this
         plus a grace period for starting its kernel and rendering its page.
+    allow_future : bool
+        Accept an ``as_of`` later than today.
 
     Returns
     -------
@@ -410,8 +467,11 @@ def build(names: list[str], overrides: dict, out_dir: Path, from_cli: frozenset 
 
     vintages_root = config.vintages_dir()
     data_dir = vintage_data_dir(vintage) if vintage else None
-    reports = select(names)
+    reports = select(names, echo)
     per_report = overrides_by_report(reports, overrides, from_cli)
+    from_cli = frozenset()  # the values are converted to their types now
+    for mine in per_report.values():
+        check_not_future(mine, dt.date.today(), allow_future)
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out_dir)
@@ -420,6 +480,9 @@ def build(names: list[str], overrides: dict, out_dir: Path, from_cli: frozenset 
         echo(f"{name}: up to date, skipped (use --force to rebuild)")
     if not todo:
         return 0
+    # Each report's own rules (allowed values, ranges, ids in the data), here, before any kernel starts.
+    for report in todo:
+        report.check({**{p.name: p.default for p in report.parameters}, **per_report[report.name]})
     jobs = jobs or os.cpu_count() or 1
     echo(f"building {len(todo)} report(s) with {min(jobs, len(todo))} worker(s)")
     failures, entries, code = 0, {}, cache.code_version()

@@ -2,7 +2,8 @@
 
 A report's cache key hashes everything that can change its output: the
 notebook, the parameters (and vintage), the code and templates in
-``analysis/``, and the data files the report read last time (recorded by the
+``analysis/`` that shape a page (not the command line or the API refresh),
+the versions of the packages that render it, and the data files the report read last time (recorded by the
 loaders in the manifest). The published files are the cache: a report is
 skipped only if its manifest entry has the same key and every file it lists
 still has the recorded sha256. Anything malformed or missing means rebuild.
@@ -23,12 +24,31 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+# Modules of the tooling that cannot change a page: the command line, the cache itself, the
+# process runner and the API refresh. Editing them must not rebuild every report.
+TOOLING = frozenset({"__main__.py", "cli.py", "cache.py", "runner.py", "refresh.py", "esr_client.py",
+                     "census_client.py"})
+
+# Packages whose version can change a page's bytes (rendering, charts, tables, execution).
+OUTPUT_PACKAGES = ("altair", "vl-convert-python", "nbconvert", "nbformat", "pandas", "papermill", "ipykernel")
+
+
+def environment_version() -> str:
+    """The versions of the packages that shape the output, as one string."""
+    from importlib import metadata
+
+    return ";".join(f"{name}={metadata.version(name)}" for name in OUTPUT_PACKAGES)
+
+
 def code_version() -> str:
-    """Hash of every source and template file in ``analysis/``."""
+    """Hash of the code and templates that shape a report, plus the versions of the packages that render it."""
     digest = hashlib.sha256()
-    files = sorted(p for p in config.PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    files = sorted(p for p in config.PACKAGE_DIR.rglob("*")
+                   if p.is_file() and "__pycache__" not in p.parts and p.relative_to(config.PACKAGE_DIR).as_posix()
+                   not in TOOLING)
     for path in files:
         digest.update(f"{path.relative_to(config.PACKAGE_DIR).as_posix()}\0{_sha256(path)}\n".encode())
+    digest.update(environment_version().encode())
     return digest.hexdigest()
 
 

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from analysis import config
+from analysis.build import DEFAULT_TIMEOUT
 from analysis.errors import DataError, ParameterError
 
 EPILOG = """\
@@ -24,12 +25,14 @@ examples:
   truce build purchases -f params/jan.yaml     parameters from a YAML file
   truce build --vintage 2026-10-01             rebuild from the data as it stood in that vintage
   truce build --force -j 1                     rebuild everything, one report at a time
+  truce build --timeout 120                    fail any report whose cell runs over two minutes
   truce list                                   reports, their parameters and defaults
   truce validate                               check every dataset in data/
   truce refresh --dry-run                      show what the public APIs would change
 
 exit codes: 0 ok
-            1 a report failed to build (its notebook is kept in <out>/_failed/)
+            1 a report failed to build, timed out or lost its worker (its previous page is kept;
+              a failed notebook is kept in <out>/_failed/)
             2 bad usage, unknown or mistyped parameter, unknown vintage, or invalid data
             3-7 refresh failures: 3 network/HTTP, 4 response schema, 5 merged data invalid,
                 6 API key missing, 7 local file error (data/ is left untouched)
@@ -62,6 +65,12 @@ def _parser() -> argparse.ArgumentParser:
                        help="reports built at once (default: the number of cores)")
     build.add_argument("--force", action="store_true",
                        help="rebuild even reports whose notebook, parameters, data and code are unchanged")
+    build.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                       help="limit on each cell of a report (default: %(default)s s); a report also fails when it "
+                            "runs past this plus a minute for starting its kernel and rendering its page, and keeps "
+                            "its previously published page")
+    build.add_argument("--allow-future", action="store_true",
+                       help="accept an as_of later than today (refused by default: no evidence can be dated then)")
     build.add_argument("--vintage", metavar="YYYY-MM-DD",
                        help="read the data as it stood in data/vintages/YYYY-MM-DD/data (saved by `truce refresh`)")
 
@@ -115,8 +124,10 @@ def _cmd_build(args) -> int:
     overrides.update(cli_values)
     if args.jobs is not None and args.jobs < 1:
         raise ParameterError("--jobs", f"{args.jobs} must be at least 1")
+    if not args.timeout > 0:
+        raise ParameterError("--timeout", f"{args.timeout:g} must be a positive number of seconds")
     return build(args.reports, overrides, args.out, from_cli=frozenset(cli_values), vintage=args.vintage,
-                 jobs=args.jobs, force=args.force)
+                 jobs=args.jobs, force=args.force, timeout=args.timeout, allow_future=args.allow_future)
 
 
 def _cmd_refresh(args) -> int:
@@ -128,7 +139,7 @@ def _cmd_refresh(args) -> int:
 def _cmd_list(_args) -> int:
     from analysis.build import discover
 
-    for report in discover().values():
+    for report in discover(echo=print).values():
         print(f"{report.name}: {report.title}")
         summary = report.meta.get("summary")
         if summary:

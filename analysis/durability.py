@@ -624,15 +624,23 @@ def warning_check(series: pd.DataFrame, ends: pd.DataFrame, warning_months: int 
                                        "verdict", "components"])
 
 
-def check_parameters(event_window_days, horizon_days, expiry_scale_days, timeline_days, warning_months,
-                     reference_months, commitment_series=COMMITMENT_SERIES) -> None:
-    """Validate the parameters other than the weights and dates.
+def check_parameters(*, as_of: str, weight_commitments: float, weight_events: float, weight_tariffs: float,
+                     weight_expiry: float, weight_base_rate: float, event_window_days: int, horizon_days: int,
+                     expiry_scale_days: int, commitment_series: str, timeline_days: int, backtest_from: str,
+                     warning_months: int, reference_months: int) -> dict:
+    """Validate the report's parameters (the rules ``truce build`` applies before any kernel starts).
+
+    Returns the weights by component, as floats.
 
     Raises
     ------
     ParameterError
         Naming the parameter.
     """
+    obs.check_as_of(as_of)
+    obs.iso_date("backtest_from", backtest_from)
+    weights = check_weights({"commitments": weight_commitments, "events": weight_events, "tariffs": weight_tariffs,
+                             "expiry": weight_expiry, "base_rate": weight_base_rate})
     for name, value in [("event_window_days", event_window_days), ("horizon_days", horizon_days),
                         ("expiry_scale_days", expiry_scale_days), ("timeline_days", timeline_days),
                         ("warning_months", warning_months), ("reference_months", reference_months)]:
@@ -643,6 +651,7 @@ def check_parameters(event_window_days, horizon_days, expiry_scale_days, timelin
     if reference_months <= warning_months:
         raise ParameterError("reference_months", f"{reference_months!r} must be more than warning_months "
                                                  f"({warning_months}), so the reference comes before the lead window")
+    return weights
 
 
 @dataclass(frozen=True)
@@ -693,10 +702,12 @@ def compute(as_of: str = "latest", weight_commitments: float = 0.25, weight_even
         The backtest compares the index 1 to ``warning_months`` months before
         each breakdown with its level ``reference_months`` before it.
     """
-    weights = check_weights({"commitments": weight_commitments, "events": weight_events, "tariffs": weight_tariffs,
-                             "expiry": weight_expiry, "base_rate": weight_base_rate})
-    check_parameters(event_window_days, horizon_days, expiry_scale_days, timeline_days, warning_months, reference_months,
-                     commitment_series)
+    weights = check_parameters(
+        as_of=as_of, weight_commitments=weight_commitments, weight_events=weight_events,
+        weight_tariffs=weight_tariffs, weight_expiry=weight_expiry, weight_base_rate=weight_base_rate,
+        event_window_days=event_window_days, horizon_days=horizon_days, expiry_scale_days=expiry_scale_days,
+        commitment_series=commitment_series, timeline_days=timeline_days, backtest_from=backtest_from,
+        warning_months=warning_months, reference_months=reference_months)
     frames = load_frames()
     as_of_ts = history.resolve(as_of, pd.concat([frames.observed, frames.sources["accessed"]]))
     runlog.record(as_of=as_of_ts.date().isoformat())

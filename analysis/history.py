@@ -273,14 +273,15 @@ def compliance_versions(truce: pd.Series, phase_one: pd.DataFrame, sources: pd.D
     return versions.sort_values("preferred", ascending=False, kind="stable")[columns].reset_index(drop=True)
 
 
-def check_parameters(horizon_days: int, ending: str) -> None:
-    """Validate the report parameters.
+def check_parameters(*, as_of: str, horizon_days: int, ending: str) -> None:
+    """Validate the report's parameters (the rules ``truce build`` applies before any kernel starts).
 
     Raises
     ------
     ParameterError
         Naming the parameter.
     """
+    obs.check_as_of(as_of)
     if not isinstance(horizon_days, int) or isinstance(horizon_days, bool) or horizon_days < 1:
         raise ParameterError("horizon_days", f"{horizon_days!r} must be a positive whole number of days")
     if ending not in ENDINGS:
@@ -329,7 +330,7 @@ def compute(as_of: str = "latest", horizon_days: int = 180, ending: str = "break
     ending : str
         Which endings the survival curve counts: ``"breakdown"`` or ``"any"``.
     """
-    check_parameters(horizon_days, ending)
+    check_parameters(as_of=as_of, horizon_days=horizon_days, ending=ending)
     truces, events, phase_one, sources = load_truces(), load_events(), load_phase_one(), load_sources()
     observed = observed_dates({"truces": truces, "events": events, "phase_one": phase_one})
     as_of_ts = resolve(as_of, pd.concat([observed, sources["accessed"]]))  # the compilation date counts

@@ -88,21 +88,30 @@ class Tracker:
         return self.progress.status if self.progress else "no data"
 
 
-def check_parameters(commitments: pd.DataFrame, commitment: str, flow_series: str, method: str,
-                     baseline_year: int, trailing_days: int) -> pd.Series:
-    """Validate the report parameters; return the chosen commitment's row.
+def check_parameters(*, as_of: str, commitment: str, flow_series: str, method: str, baseline_year: int,
+                     trailing_days: int, flows_from: str) -> pd.Series:
+    """Validate the report's parameters (the rules ``truce build`` applies before any kernel starts).
+
+    Returns
+    -------
+    Series
+        The chosen commitment's row.
 
     Raises
     ------
     ParameterError
-        Naming the parameter and the allowed values.
+        Naming the parameter and, where there is a list, only the values it accepts.
     """
+    obs.check_as_of(as_of)
+    obs.iso_date("flows_from", flows_from)
+    commitments = load_commitments()
+    tonnage = commitments.loc[commitments["target"].notna() & (commitments["unit"] == "t"), "commitment_id"].tolist()
     ids = commitments["commitment_id"].tolist()
     if commitment not in ids:
-        raise ParameterError("commitment", f"{commitment!r} is not in commitments.csv; known: {', '.join(ids)}")
+        raise ParameterError("commitment", f"{commitment!r} is not in commitments.csv; "
+                                           f"commitments with a tonnage target: {', '.join(tonnage)}")
     record = commitments.set_index("commitment_id").loc[commitment]
-    if pd.isna(record["target"]) or record["unit"] != "t":
-        tonnage = commitments.loc[commitments["unit"] == "t", "commitment_id"].tolist()
+    if commitment not in tonnage:
         raise ParameterError("commitment", f"{commitment!r} has no tonnage target; choose one of: {', '.join(tonnage)}")
     if flow_series not in SERIES:
         raise ParameterError("flow_series", f"{flow_series!r} is not one of: {', '.join(SERIES)}")
@@ -204,8 +213,9 @@ def track(as_of: str = "latest", commitment: str = "soy-12mmt", flow_series: str
     flows_from : str
         First month of the monthly-flows chart.
     """
+    record = check_parameters(as_of=as_of, commitment=commitment, flow_series=flow_series, method=method,
+                              baseline_year=baseline_year, trailing_days=trailing_days, flows_from=flows_from)
     soybeans, commitments = load_soybeans(), load_commitments()
-    record = check_parameters(commitments, commitment, flow_series, method, baseline_year, trailing_days)
     as_of_ts = obs.resolve_as_of(as_of, (soybeans, "period_end"), (commitments, "announced"),
                                 (load_sources(), "accessed"))
     runlog.record(as_of=as_of_ts.date().isoformat())

@@ -219,6 +219,21 @@ def last_full_month(as_of) -> pd.Period:
     return (pd.Timestamp(as_of) + pd.Timedelta(days=1)).to_period("M") - 1
 
 
+def check_parameters(*, as_of: str, baseline_start: str, baseline_end: str, chart_from: str) -> None:
+    """Validate the report's parameters (the rules ``truce build`` applies before any kernel starts).
+
+    Raises
+    ------
+    ParameterError
+        Naming the parameter.
+    """
+    obs.check_as_of(as_of)
+    obs.iso_date("chart_from", chart_from)
+    start, end = obs.iso_date("baseline_start", baseline_start), obs.iso_date("baseline_end", baseline_end)
+    if end < start:
+        raise ParameterError("baseline_end", f"{baseline_end!r} is before baseline_start {baseline_start!r}")
+
+
 def build(as_of: str = "latest", baseline_start: str = "2024-07-01", baseline_end: str = "2025-03-31",
           chart_from: str = "2024-01-01") -> MagnetReport:
     """Compute everything the rare-earth magnet report shows.
@@ -233,14 +248,13 @@ def build(as_of: str = "latest", baseline_start: str = "2024-07-01", baseline_en
     chart_from : str
         First month of the charts and the monthly table.
     """
+    check_parameters(as_of=as_of, baseline_start=baseline_start, baseline_end=baseline_end, chart_from=chart_from)
     rare_earths, events, sources = load_rare_earths(), load_events(), load_sources()
     as_of_ts = obs.resolve_as_of(as_of, (rare_earths, "period_end"), (obs.event_evidence(events), "evidence"),
                                 (sources, "accessed"))
     runlog.record(as_of=as_of_ts.date().isoformat())
     start, end = obs.iso_date("baseline_start", baseline_start), obs.iso_date("baseline_end", baseline_end)
     window = obs.iso_date("chart_from", chart_from).to_period("M").start_time
-    if end < start:
-        raise ParameterError("baseline_end", f"{baseline_end!r} is before baseline_start {baseline_start!r}")
     if window > as_of_ts:
         raise ParameterError("chart_from", f"{chart_from!r} is after as_of {as_of_ts.date()}")
 

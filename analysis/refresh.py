@@ -71,6 +71,7 @@ import os
 import shutil
 import tempfile
 from collections import Counter
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -174,6 +175,28 @@ class Fetched:
         return hashlib.sha256(self.content).hexdigest()
 
 
+# Who is being fetched, and where progress lines go, for the retry rule to report each new attempt.
+_SOURCE: ContextVar[str] = ContextVar("refresh_source", default="refresh")
+_PROGRESS: ContextVar = ContextVar("refresh_progress", default=None)
+
+
+class ProgressRetry(Retry):
+    """The retry rule, saying each new attempt: a retry loop of half a minute should not be silent."""
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
+        after = super().increment(method, url, response, error, _pool, _stacktrace)  # raises when none are left
+        echo = _PROGRESS.get()
+        if echo is not None:
+            done = len(after.history)
+            if response is not None and response.status:
+                cause = f"HTTP error {response.status}"
+            else:
+                cause = f"{type(error).__name__ if error else 'error'}"
+            echo(f"{_SOURCE.get()}: attempt {done + 1}/{done + 1 + (after.total or 0)} after {cause}; "
+                 f"waiting {after.get_backoff_time():.0f} s or as the server asks")
+        return after
+
+
 def retry_policy(backoff_factor: float = 2.0, retries: int = RETRIES) -> Retry:
     """The retry rule for API calls: GET only, on connection errors, 429 and 5xx.
 
@@ -182,7 +205,7 @@ def retry_policy(backoff_factor: float = 2.0, retries: int = RETRIES) -> Retry:
     up to two minutes. When retries run out the last response is returned
     (not raised), so its status can be reported.
     """
-    return Retry(
+    return ProgressRetry(
         total=retries, connect=retries, read=retries, status=retries, redirect=0,
         allowed_methods=frozenset({"GET"}), status_forcelist=RETRY_STATUSES,
         backoff_factor=backoff_factor, backoff_max=60, respect_retry_after_header=True,
@@ -230,6 +253,7 @@ def http_get(session: requests.Session, source: str, name: str, url: str, *, hea
         Values to blank out of any error message.
     """
     accessed = datetime.now(timezone.utc)
+    _SOURCE.set(source)
     try:
         # Redirects are not followed: an API answering with a redirect (Census does
         # so for a bad key) is not answering the question asked.
@@ -548,6 +572,7 @@ def run(source: str = "all", dry_run: bool = False, data_dir: Path | None = None
                               "(truce validate lists the problems)", _problem_lines(problems, data_dir, ""))
         own = session is None
         session = session or build_session()
+        _PROGRESS.set(say)
         try:
             collected = _collect(wanted, keys, session, today, today.isoformat())
         finally:

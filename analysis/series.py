@@ -142,6 +142,18 @@ def resolve_as_of(as_of: str, *frames_and_columns) -> pd.Timestamp:
     return iso_date("as_of", as_of, "or 'latest'")
 
 
+def check_as_of(as_of) -> None:
+    """Check the ``as_of`` parameter is ``"latest"`` or an ISO date.
+
+    >>> check_as_of("2026-01-31"); check_as_of("latest")
+    >>> check_as_of("31/01/2026")
+    Traceback (most recent call last):
+    analysis.errors.ParameterError: parameter 'as_of': '31/01/2026' is not an ISO date (YYYY-MM-DD) or 'latest'
+    """
+    if as_of != "latest":
+        iso_date("as_of", as_of, "or 'latest'")
+
+
 def iso_date(name: str, value, also: str = "") -> pd.Timestamp:
     """Parse a date parameter written ``YYYY-MM-DD``.
 

@@ -142,15 +142,19 @@ class TariffReport:
 
 
 
-def check_parameters(scenario: str, custom_rate_us_on_china: float, custom_rate_china_on_us: float,
-                     time_limited: str) -> dict:
-    """Validate the scenario parameters; return the custom rates by direction.
+def check_parameters(*, as_of: str, chart_from: str, scenario: str, custom_rate_us_on_china: float,
+                     custom_rate_china_on_us: float, time_limited: str) -> dict:
+    """Validate the report's parameters (the rules ``truce build`` applies before any kernel starts).
+
+    Returns the custom rates by direction.
 
     Raises
     ------
     ParameterError
         Naming the parameter and the allowed values.
     """
+    obs.check_as_of(as_of)
+    obs.iso_date("chart_from", chart_from)
     if scenario not in SCENARIOS:
         raise ParameterError("scenario", f"{scenario!r} is not one of: {', '.join(SCENARIOS)}")
     if time_limited not in TIME_LIMITED:
@@ -449,7 +453,9 @@ def build(as_of: str = "latest", chart_from: str = "2018-01-01", scenario: str =
         What happens to a time-limited layer whose scheduled end no source
         resolves (:data:`TIME_LIMITED`).
     """
-    custom = check_parameters(scenario, custom_rate_us_on_china, custom_rate_china_on_us, time_limited)
+    custom = check_parameters(as_of=as_of, chart_from=chart_from, scenario=scenario,
+                              custom_rate_us_on_china=custom_rate_us_on_china,
+                              custom_rate_china_on_us=custom_rate_china_on_us, time_limited=time_limited)
     tariffs, events, commitments, sources = load_tariffs(), load_events(), load_commitments(), load_sources()
     as_of_ts = obs.resolve_as_of(as_of, (tariffs, "effective"), (obs.event_evidence(events), "evidence"),
                                  (commitments, "announced"), (sources, "accessed"))

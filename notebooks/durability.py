@@ -13,6 +13,7 @@
 #     language: python
 #     name: truce-monitor
 #   truce:
+#     checks: analysis.durability
 #     summary: A 0-100 Truce Durability Index from commitments, recent events, tariffs,
 #       the expiry calendar and the historical base rate, with its weights, sensitivity
 #       and a monthly backtest.

@@ -13,6 +13,7 @@
 #     language: python
 #     name: truce-monitor
 #   truce:
+#     checks: analysis.history
 #     summary: The US-China truces since 2018 side by side, with a Kaplan-Meier survival
 #       curve and the base rate that a truce of the current age lasts longer.
 #     title: How long US-China truces have lasted

@@ -13,6 +13,7 @@
 #     language: python
 #     name: truce-monitor
 #   truce:
+#     checks: analysis.purchases
 #     summary: China's purchases of US soybeans against its truce commitments, with
 #       linear and seasonal target paths.
 #     title: China's soybean purchase commitment tracker

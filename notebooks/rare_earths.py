@@ -13,6 +13,7 @@
 #     language: python
 #     name: truce-monitor
 #   truce:
+#     checks: analysis.rare_earths
 #     summary: China's monthly exports of rare-earth magnets, in total and to the US,
 #       indexed to a pre-control baseline and set against each export-control regime.
 #     title: Rare-earth magnet exports under China's export controls

@@ -13,6 +13,7 @@
 #     language: python
 #     name: truce-monitor
 #   truce:
+#     checks: analysis.tariff_scenarios
 #     summary: The headline tariff in both directions, stacked by legal layer, with
 #       PIIE's averages, key events and a stated scenario for the expiry of the tariff
 #       suspensions.

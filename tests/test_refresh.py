@@ -371,6 +371,10 @@ def test_http_500_after_retries(data, server):
     assert_untouched(data, before, code, refresh.EXIT_NETWORK, out)
     assert len(server["hits"]) == refresh.RETRIES + 1  # first ESR year, retried, then stop
     assert "HTTP 500" in out and f"after {refresh.RETRIES + 1} attempts" in out
+    # Each retry is announced as it starts, so a long retry loop is not silent.
+    total = refresh.RETRIES + 1
+    for attempt in range(2, total + 1):
+        assert f"usda-esr: attempt {attempt}/{total} after HTTP error 500" in out
 
 
 def test_rate_limited_after_retries(data, server):
