@@ -83,7 +83,7 @@ def discover(notebooks_dir: Path | None = None, echo=None) -> dict[str, Report]:
     A notebook without report metadata (a scratch ``Untitled.ipynb``) is
     passed over, with a one-line note to ``echo`` when given.
     """
-    base = notebooks_dir or config.NOTEBOOKS_DIR
+    base = notebooks_dir or config.notebooks_dir()
     reports = {}
     for path in sorted(base.glob("*.ipynb")):
         if is_report(path):
@@ -159,7 +159,7 @@ def _execute(report: Report, parameters: dict, workdir: Path, data_dir: Path | N
     executed = workdir / f"{report.name}.ipynb"
     # What the notebook's code must see: charts keep only their spec, the run log collects facts,
     # and the loaders read the vintage's data (or the default data when unset).
-    manager = kernel.manager({
+    manager = kernel.manager(report.path.parent, {
         BUILD_ENV: "1",
         runlog.RUN_LOG_ENV: str(log),
         config.DATA_DIR_ENV: str(data_dir) if data_dir is not None else os.environ.get(config.DATA_DIR_ENV),
@@ -170,7 +170,7 @@ def _execute(report: Report, parameters: dict, workdir: Path, data_dir: Path | N
         parameters=parameters,
         kernel_name=config.KERNEL_NAME,
         km=manager,
-        cwd=str(config.NOTEBOOKS_DIR),
+        cwd=str(report.path.parent),
         progress_bar=False,
         request_save_on_cell_execute=False,
         execution_timeout=timeout,

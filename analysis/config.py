@@ -22,6 +22,13 @@ SCHEMA_DIR = DEFAULT_DATA_DIR / "schema"
 KERNEL_NAME = "truce-monitor"
 
 DATA_DIR_ENV = "TRUCE_DATA_DIR"
+NOTEBOOKS_DIR_ENV = "TRUCE_NOTEBOOKS_DIR"
+
+
+def notebooks_dir() -> Path:
+    """The folder of report notebooks ``truce`` builds: ``$TRUCE_NOTEBOOKS_DIR`` when set, else ``notebooks/``."""
+    override = os.environ.get(NOTEBOOKS_DIR_ENV)
+    return Path(override).resolve() if override else NOTEBOOKS_DIR
 
 
 def data_dir() -> Path:

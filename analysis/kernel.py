@@ -46,14 +46,17 @@ class WarmKernel:
         self._manager = None
         self._sockets = None
 
-    def manager(self, environment: dict[str, str | None]):
+    def manager(self, cwd: Path, environment: dict[str, str | None]):
         """The kernel manager, started if needed and prepared for the next notebook.
 
         Parameters
         ----------
+        cwd : Path
+            The notebook's folder, its working directory.
         environment : dict
             Variables the notebook must see; ``None`` removes a variable.
         """
+        from jupyter_client.blocking import BlockingKernelClient
         from jupyter_client.manager import KernelManager
 
         if self._manager is None or not self._manager.is_alive():
@@ -62,16 +65,20 @@ class WarmKernel:
             self._sockets = tempfile.mkdtemp(prefix="truce-kernel-")
             profile = Path(self._sockets) / "ipython"
             profile.mkdir()
+            # nbclient needs an asynchronous client: with a blocking one, its wait for output blocks
+            # the event loop that should fire the cell timeout, and a stuck cell waits forever.
             self._manager = KernelManager(kernel_name=config.KERNEL_NAME, transport="ipc",
-                                          ip=str(Path(self._sockets) / "kernel"))
-            self._manager.start_kernel(cwd=str(config.NOTEBOOKS_DIR), env={**os.environ, "IPYTHONDIR": str(profile)},
+                                          ip=str(Path(self._sockets) / "kernel"),
+                                          client_class="jupyter_client.asynchronous.AsyncKernelClient")
+            self._manager.start_kernel(cwd=str(cwd), env={**os.environ, "IPYTHONDIR": str(profile)},
                                        extra_arguments=KERNEL_ARGUMENTS)
         code = PRELUDE.format(
             set_env=json.dumps({k: v for k, v in environment.items() if v is not None}, sort_keys=True),
             unset_env=json.dumps(sorted(k for k, v in environment.items() if v is None)),
-            cwd=json.dumps(str(config.NOTEBOOKS_DIR)),
+            cwd=json.dumps(str(cwd)),
         )
-        client = self._manager.client()
+        client = BlockingKernelClient()
+        client.load_connection_info(self._manager.get_connection_info())
         client.start_channels()
         try:
             client.wait_for_ready(timeout=60)

@@ -6,7 +6,7 @@ papermill tasks produce executed notebooks; the last task publishes the HTML sit
 """
 
 import os
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from airflow import DAG
 from airflow.operators.bash import BashOperator
@@ -21,6 +21,9 @@ with DAG(
     start_date=datetime(2026, 1, 5),
     catchup=False,
     tags=["reports"],
+    # Every task has a deadline, so a stuck run fails instead of holding a worker slot forever.
+    default_args={"execution_timeout": timedelta(minutes=20)},
+    dagrun_timeout=timedelta(minutes=60),
 ) as dag:
     # Exit 3 means the APIs were unreachable: carry on with the last good data.
     refresh = BashOperator(
@@ -34,6 +37,7 @@ with DAG(
             output_nb=f"{TRUCE_HOME}/reports/_airflow/{name}-{{{{ ds }}}}.ipynb",
             parameters={"as_of": "{{ ds }}"},
             kernel_name="truce-monitor",
+            execution_timeout=timedelta(minutes=15),
         )
         for name in REPORTS
     ]

@@ -77,7 +77,8 @@ def test_every_chart_draws_marks_without_errors_or_network(site, browser):
                 "Array.from(document.querySelectorAll('.truce-chart')).map("
                 "c => c.querySelectorAll('g.role-mark > *').length)")
             assert all(n > 0 for n in marks), (path.name, marks)
-        errors = [m for m in messages if m[0] in ("error", "pageerror")]
+        # Vega-Lite reports a chart it had to repair as a console warning: that fails too.
+        errors = [m for m in messages if m[0] in ("error", "pageerror", "warning")]
         assert errors == [], (path.name, errors)
         assert requests == [], (path.name, requests)
         page.close()

@@ -66,6 +66,26 @@ def test_code_version_covers_templates_and_modules(tmp_path, monkeypatch):
     assert len({before, after_template, cache.code_version()}) == 3
 
 
+def test_editing_the_refresh_client_or_the_command_line_changes_no_key(tmp_path, monkeypatch):
+    package = tmp_path / "analysis"
+    shutil.copytree(config.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(config, "PACKAGE_DIR", package)
+    before = cache.code_version()
+    for tool in ("refresh.py", "esr_client.py", "census_client.py", "cli.py", "runner.py"):
+        (package / tool).write_text("# edited\n")
+    assert cache.code_version() == before
+
+
+def test_a_new_version_of_a_rendering_package_changes_the_key(monkeypatch):
+    from importlib import metadata
+
+    before = cache.code_version()
+    real = metadata.version
+    monkeypatch.setattr(metadata, "version", lambda name: "99.0" if name == "altair" else real(name))
+    assert "altair=99.0" in cache.environment_version()
+    assert cache.code_version() != before
+
+
 def test_fresh_only_with_the_same_key_and_intact_outputs(tmp_path):
     (tmp_path / "r.html").write_text("page")
     digest = cache._sha256(tmp_path / "r.html")

@@ -51,8 +51,9 @@ def test_report_reads_the_as_of_date(built):
 def test_failing_notebook_keeps_the_published_report(tmp_path):
     published = tmp_path / "purchases.html"
     published.write_text("previous report", encoding="utf-8")
-    # A Phase One commitment is in US dollars, so the tracker refuses it inside the notebook.
-    result = truce("build", "purchases", "-p", "commitment", "p1-2020-agriculture", "--out", tmp_path)
+    # A pledge announced after as_of is refused inside the notebook, once the data say when it was made.
+    result = truce("build", "purchases", "-p", "commitment", "soy-25mmt-2026", "-p", "as_of", "2025-06-01",
+                   "--out", tmp_path)
     assert result.returncode == 1
     assert "purchases: FAILED" in result.stderr
     assert "ParameterError" in result.stderr and "'commitment'" in result.stderr
@@ -115,3 +116,49 @@ def test_help_explains_commands_and_exit_codes():
     for word in ("build", "list", "validate", "exit codes"):
         assert word in result.stdout
     assert truce("build", "--help").stdout.count("-p NAME VALUE") >= 1
+
+
+@pytest.mark.parametrize("args, message", [
+    (("-p", "as_of", "2026-02-30"), "parameter 'as_of': '2026-02-30' is not an ISO date"),
+    (("-p", "as_of", "yesterday"), "parameter 'as_of': 'yesterday' is not an ISO date (YYYY-MM-DD) or 'latest'"),
+    (("purchases", "-p", "method", "cubic"), "parameter 'method': 'cubic' is not one of: linear, seasonal"),
+    (("purchases", "-p", "commitment", "p1-2020-agriculture"),
+     "parameter 'commitment': 'p1-2020-agriculture' has no tonnage target; choose one of: "),
+    (("durability", "-p", "weight_events", "-0.5"), "parameter 'weight_events': -0.5 is negative"),
+    (("--timeout", "0"), "parameter '--timeout': 0 must be a positive number of seconds"),
+])
+def test_bad_parameters_exit_2_before_any_kernel_starts(tmp_path, args, message):
+    result = truce("build", *args, "--out", tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr
+    assert "building" not in result.stdout and list(tmp_path.iterdir()) == []
+
+
+def test_a_choice_list_names_only_valid_choices(tmp_path):
+    result = truce("build", "purchases", "-p", "commitment", "p1-2020-agriculture", "--out", tmp_path)
+    choices = result.stderr.rsplit("choose one of: ", 1)[1].strip().split(", ")
+    assert choices and all(c.startswith("soy-") for c in choices)
+
+
+def test_an_as_of_after_today_is_refused_unless_allowed(tmp_path):
+    import datetime as dt
+
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    result = truce("build", "history", "-p", "as_of", tomorrow, "--out", tmp_path)
+    assert result.returncode == 2
+    assert f"{tomorrow} is after today ({dt.date.today().isoformat()})" in result.stderr
+    assert "--allow-future" in result.stderr
+
+
+def test_a_notebook_that_is_not_a_report_is_passed_over(tmp_path):
+    import nbformat
+
+    folder = tmp_path / "notebooks"
+    shutil.copytree(config.NOTEBOOKS_DIR, folder)
+    nbformat.write(nbformat.v4.new_notebook(), folder / "Untitled.ipynb")
+    env = {config.NOTEBOOKS_DIR_ENV: str(folder)}
+    listed = truce("list", env=env)
+    assert listed.returncode == 0, listed.stderr
+    assert "note: Untitled.ipynb is not a report" in listed.stdout and "purchases:" in listed.stdout
+    result = truce("build", "Untitled", "--out", tmp_path / "out", env=env)
+    assert result.returncode == 2 and "unknown report Untitled" in result.stderr

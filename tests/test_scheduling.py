@@ -42,3 +42,12 @@ def test_crontab_line_has_five_time_fields_and_calls_the_script():
     fields = line.split()
     assert len(fields) > 5 and all(f.replace("*", "").replace("/", "").isdigit() or f == "*" for f in fields[:5])
     assert "run-scheduled.sh" in line
+
+
+def test_every_scheduled_recipe_has_a_deadline():
+    workflow = yaml.safe_load((ROOT / ".github/workflows/reports.yml").read_text())
+    assert all(job.get("timeout-minutes") for job in workflow["jobs"].values())
+    script = (ROOT / "scheduling/run-scheduled.sh").read_text()
+    assert "timeout 15m .venv/bin/truce refresh" in script and "timeout 45m .venv/bin/truce build" in script
+    dag = (ROOT / "scheduling/airflow_truce_dag.py").read_text()
+    assert "execution_timeout" in dag and "dagrun_timeout" in dag
