@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import multiprocessing
+import os
 import time
 import traceback
 from collections import deque
@@ -36,9 +37,38 @@ WORKER_START_SECONDS = 120
 _kernel = None  # the warm kernel of this worker process
 
 
-def _worker_pid() -> int:
-    import os
+def _exit_with_build(build_pid: int) -> None:
+    """In a new worker: exit as soon as the build that started it is gone.
 
+    A build killed with ``kill -9`` cannot stop its workers, and a worker left
+    behind would keep running (and keep the build's output pipes open). Its
+    parent, the fork server, outlives the build for as long as it has children,
+    so the worker watches the build process itself. A thread, not a fork, so
+    it is safe here.
+    """
+    import os
+    import threading
+
+    import psutil
+
+    build = psutil.Process(build_pid)  # is_running() also tells a reused process id apart
+
+    def alive() -> bool:
+        # A killed build stays a zombie until whoever started it reaps it: that counts as gone.
+        try:
+            return build.is_running() and build.status() != psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return False
+
+    def watch():
+        while alive():
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-build", daemon=True).start()
+
+
+def _worker_pid() -> int:
     return os.getpid()
 
 
@@ -103,7 +133,8 @@ class _Slot:
         self.started = 0.0
 
     def _start(self) -> None:
-        self.executor = cf.ProcessPoolExecutor(max_workers=1, mp_context=self._context)
+        self.executor = cf.ProcessPoolExecutor(max_workers=1, mp_context=self._context,
+                                               initializer=_exit_with_build, initargs=(os.getpid(),))
         # Asking for the pid also waits until the worker is up, with a limit.
         self.pid = self.executor.submit(_worker_pid).result(timeout=WORKER_START_SECONDS)
 

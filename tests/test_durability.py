@@ -3,10 +3,12 @@
 import pandas as pd
 import pytest
 
+from analysis import config
 from analysis import durability as du
 from analysis import durability_report as dr
 from analysis import purchases
 from analysis.errors import ParameterError
+from analysis.params import read_parameters
 
 
 def ts(text):
@@ -342,12 +344,13 @@ def test_weights_are_checked_by_name():
 
 
 def test_other_parameters_are_checked_by_name():
+    defaults = {p.name: p.default for p in read_parameters(config.NOTEBOOKS_DIR / "durability.ipynb")}
     with pytest.raises(ParameterError, match="'event_window_days'"):
-        du.check_parameters(0, 180, 365, 180, 3, 6)
+        du.check_parameters(**{**defaults, "event_window_days": 0})
     with pytest.raises(ParameterError, match="'reference_months': 3 must be more than warning_months"):
-        du.check_parameters(90, 180, 365, 180, 3, 3)
+        du.check_parameters(**{**defaults, "warning_months": 3, "reference_months": 3})
     with pytest.raises(ParameterError, match="'commitment_series': 'rumours' is not one of"):
-        du.check_parameters(90, 180, 365, 180, 3, 6, "rumours")
+        du.check_parameters(**{**defaults, "commitment_series": "rumours"})
     with pytest.raises(ParameterError, match="'weight_base_rate'"):
         du.compute(weight_base_rate=-1.0)
 

@@ -182,9 +182,9 @@ def test_compliance_falls_back_to_the_truce_row():
 
 def test_parameters_are_checked_by_name():
     with pytest.raises(ParameterError, match="'horizon_days'"):
-        history.check_parameters(0, "breakdown")
+        history.check_parameters(as_of="latest", horizon_days=0, ending="breakdown")
     with pytest.raises(ParameterError, match="'ending': 'most' is not one of: breakdown, any"):
-        history.check_parameters(180, "most")
+        history.check_parameters(as_of="latest", horizon_days=180, ending="most")
     with pytest.raises(ParameterError, match="'as_of'"):
         history.compute(as_of="2019-13-45")
 

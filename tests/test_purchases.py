@@ -27,15 +27,19 @@ def test_since_start_curve_takes_running_totals_not_single_sales():
 
 
 def test_parameters_are_checked_by_name():
-    commitments = purchases.load_commitments()
+    def check(**changed):
+        values = {"as_of": "latest", "commitment": "soy-12mmt", "flow_series": "usda_sales_to_cn",
+                  "method": "linear", "baseline_year": 2024, "trailing_days": 90, "flows_from": "2024-01-01"}
+        return purchases.check_parameters(**{**values, **changed})
+
     with pytest.raises(ParameterError, match="'commitment': 'nope' is not in commitments.csv"):
-        purchases.check_parameters(commitments, "nope", "usda_sales_to_cn", "linear", 2024, 90)
+        check(commitment="nope")
     with pytest.raises(ParameterError, match="'flow_series': 'rumours' is not one of"):
-        purchases.check_parameters(commitments, "soy-12mmt", "rumours", "linear", 2024, 90)
+        check(flow_series="rumours")
     with pytest.raises(ParameterError, match="'method': 'cubic' is not one of: linear, seasonal"):
-        purchases.check_parameters(commitments, "soy-12mmt", "usda_sales_to_cn", "cubic", 2024, 90)
+        check(method="cubic")
     with pytest.raises(ParameterError, match="'trailing_days'"):
-        purchases.check_parameters(commitments, "soy-12mmt", "usda_sales_to_cn", "linear", 2024, 0)
+        check(trailing_days=0)
 
 
 def test_baseline_year_without_full_monthly_data_is_refused():

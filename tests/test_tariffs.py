@@ -56,13 +56,17 @@ WORLD = tariffs(
 
 
 def test_parameters_are_checked_by_name():
-    assert ts.check_parameters("custom", 50, 40.5, "continue") == {US: 50.0, CN: 40.5}
+    def check(scenario, us, cn, time_limited):
+        return ts.check_parameters(as_of="latest", chart_from="2018-01-01", scenario=scenario,
+                                   custom_rate_us_on_china=us, custom_rate_china_on_us=cn, time_limited=time_limited)
+
+    assert check("custom", 50, 40.5, "continue") == {US: 50.0, CN: 40.5}
     with pytest.raises(ParameterError, match="'scenario': 'unknown' is not one of: snap_back, extended, custom"):
-        ts.check_parameters("unknown", 10.0, 10.0, "continue")
+        check("unknown", 10.0, 10.0, "continue")
     with pytest.raises(ParameterError, match="'custom_rate_china_on_us'"):
-        ts.check_parameters("custom", 10.0, -1.0, "continue")
+        check("custom", 10.0, -1.0, "continue")
     with pytest.raises(ParameterError, match="'time_limited'"):
-        ts.check_parameters("extended", 10.0, 10.0, "forever")
+        check("extended", 10.0, 10.0, "forever")
     with pytest.raises(ParameterError, match="'chart_from': '2018-13-01' is not an ISO date"):
         ts.obs.iso_date("chart_from", "2018-13-01")
 
