@@ -14,7 +14,6 @@ PROJ_ROOT = Path(__file__).resolve().parents[1]
 PACKAGE_DIR = PROJ_ROOT / "analysis"
 NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
 REPORTS_DIR = PROJ_ROOT / "reports"
-TEMPLATES_DIR = PACKAGE_DIR / "templates"
 DEFAULT_DATA_DIR = PROJ_ROOT / "data"
 SCHEMA_DIR = DEFAULT_DATA_DIR / "schema"
 

@@ -33,7 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 
-from analysis import build, config  # noqa: E402
+from truce.build import engine as build
+from analysis import config  # noqa: E402
 
 
 def memory_of(proc: psutil.Process) -> int:

@@ -13,7 +13,7 @@
 #     language: python
 #     name: truce-monitor
 #   truce:
-#     checks: analysis.purchases
+#     checks: analysis.domain.purchases
 #     summary: China's purchases of US soybeans against its truce commitments, with
 #       linear and seasonal target paths.
 #     title: China's soybean purchase commitment tracker
@@ -29,8 +29,10 @@ trailing_days = 90  # window, in days, of the recent-pace run-rate
 flows_from = "2024-01-01"  # first month of the monthly-arrivals chart
 
 # %%
-from analysis import charts, purchases, text
-from analysis.text import md
+from analysis.views import charts
+from analysis.domain import purchases
+from analysis.views import text
+from analysis.views.text import md
 
 charts.use_report_style()
 t = purchases.track(as_of, commitment, flow_series, method, baseline_year, trailing_days, flows_from)

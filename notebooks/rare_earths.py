@@ -13,7 +13,7 @@
 #     language: python
 #     name: truce-monitor
 #   truce:
-#     checks: analysis.rare_earths
+#     checks: analysis.domain.rare_earths
 #     summary: China's monthly exports of rare-earth magnets, in total and to the US,
 #       indexed to a pre-control baseline and set against each export-control regime.
 #     title: Rare-earth magnet exports under China's export controls
@@ -26,9 +26,10 @@ baseline_end = "2025-03-31"  # last day of the baseline period; only months with
 chart_from = "2024-01-01"  # first month of the charts and the monthly table
 
 # %%
-from analysis import charts, text
-from analysis import rare_earths as rx
-from analysis.text import md
+from analysis.views import charts
+from analysis.views import text
+from analysis.domain import rare_earths as rx
+from analysis.views.text import md
 
 charts.use_report_style()
 r = rx.build(as_of, baseline_start, baseline_end, chart_from)

@@ -1,0 +1,385 @@
+"""The purchase-commitment tracker: everything ``notebooks/purchases.ipynb`` shows.
+
+It picks a commitment from ``commitments.csv`` and a purchase series from
+``soybeans.csv``, builds the cumulative curve (from monthly flows or from
+dated "since the truce" totals), and measures it with
+:mod:`analysis.commitments`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis.data import provenance
+from analysis.domain import commitments as cm
+from analysis import runlog
+from analysis.data import series as obs
+from analysis.errors import ParameterError
+from analysis.data.loaders import load_commitments, load_soybeans, load_sources
+
+
+@dataclass(frozen=True)
+class SeriesSpec:
+    """How a soybean series measures purchases."""
+
+    label: str
+    kind: str  # "monthly": flows per month; "since_start": totals since the commitment began
+    basis: str
+
+
+SERIES = {
+    "usda_sales_to_cn": SeriesSpec(
+        "USDA-reported export sales to China", "since_start",
+        "US export sales confirmed by USDA (weekly reports and daily flash sales): purchases when booked.",
+    ),
+    "reported_purchases_to_cn": SeriesSpec(
+        "Purchases reported by traders and officials", "since_start",
+        "Estimates by traders, officials and analysts; they include cargoes not yet confirmed by USDA.",
+    ),
+    "cn_customs_imports_from_us": SeriesSpec(
+        "China customs imports from the US", "monthly",
+        "China's customs arrivals of US soybeans: they lag purchases by the one to three months a cargo takes.",
+    ),
+    "us_exports_to_cn": SeriesSpec(
+        "US exports to China (Census/USDA)", "monthly",
+        "US export statistics: shipments leaving US ports.",
+    ),
+}
+METHODS = ("linear", "seasonal")
+BASELINE_SERIES = "cn_customs_imports_from_us"
+# Rows that count as "since the commitment began" may start a few days either side of it:
+# sources date the truce by the summit, the announcement or "late October".
+START_TOLERANCE_DAYS = 7
+# A status resting on a figure older than this is flagged in the headline.
+STALE_AFTER_DAYS = 31
+
+
+@dataclass(frozen=True)
+class Tracker:
+    """The computed content of one purchase-tracker report."""
+
+    as_of: pd.Timestamp
+    record: pd.Series
+    commitment: cm.Commitment
+    series: str
+    progress: cm.Progress | None
+    cumulative: pd.DataFrame
+    flows: pd.DataFrame
+    missing: list
+    flow_gaps: list
+    weights: pd.Series | None
+    baseline_year: int
+    sources: pd.DataFrame
+    by_series: dict  # series name -> Progress, for every series with data
+
+    @property
+    def spec(self) -> SeriesSpec:
+        return SERIES[self.series]
+
+    @property
+    def has_data(self) -> bool:
+        return self.progress is not None
+
+    @property
+    def status(self) -> str:
+        """Computed status, or ``no data`` when the series says nothing about the period."""
+        return self.progress.status if self.progress else "no data"
+
+
+def check_parameters(*, as_of: str, commitment: str, flow_series: str, method: str, baseline_year: int,
+                     trailing_days: int, flows_from: str) -> pd.Series:
+    """Validate the report's parameters (the rules ``truce build`` applies before any kernel starts).
+
+    Returns
+    -------
+    Series
+        The chosen commitment's row.
+
+    Raises
+    ------
+    ParameterError
+        Naming the parameter and, where there is a list, only the values it accepts.
+    """
+    obs.check_as_of(as_of)
+    obs.iso_date("flows_from", flows_from)
+    commitments = load_commitments()
+    tonnage = commitments.loc[commitments["target"].notna() & (commitments["unit"] == "t"), "commitment_id"].tolist()
+    ids = commitments["commitment_id"].tolist()
+    if commitment not in ids:
+        raise ParameterError("commitment", f"{commitment!r} is not in commitments.csv; "
+                                           f"commitments with a tonnage target: {', '.join(tonnage)}")
+    record = commitments.set_index("commitment_id").loc[commitment]
+    if commitment not in tonnage:
+        raise ParameterError("commitment", f"{commitment!r} has no tonnage target; choose one of: {', '.join(tonnage)}")
+    if flow_series not in SERIES:
+        raise ParameterError("flow_series", f"{flow_series!r} is not one of: {', '.join(SERIES)}")
+    if method not in METHODS:
+        raise ParameterError("method", f"{method!r} is not one of: {', '.join(METHODS)}")
+    if not isinstance(baseline_year, int) or not 2000 <= baseline_year <= 2100:
+        raise ParameterError("baseline_year", f"{baseline_year!r} is not a year")
+    if not isinstance(trailing_days, int) or trailing_days < 1:
+        raise ParameterError("trailing_days", f"{trailing_days!r} must be a positive whole number of days")
+    return record.rename(commitment)
+
+
+def since_start_curve(rows: pd.DataFrame, commitment: cm.Commitment) -> tuple[pd.Series, pd.DataFrame]:
+    """Cumulative curve from rows that total purchases since the commitment began."""
+    tolerance = pd.Timedelta(days=START_TOLERANCE_DAYS)
+    near_start = (rows["period_start"] - commitment.start).abs() <= tolerance
+    # A one-day row is a single sale, not a running total, unless it is the first day itself.
+    is_total = (rows["period_end"] > rows["period_start"]) | (rows["period_start"] == commitment.start)
+    used = rows[near_start & is_total]
+    used = used.sort_values("period_end").drop_duplicates("period_end", keep="last")
+    return pd.Series(used["value"].to_numpy(), index=pd.DatetimeIndex(used["period_end"])), used
+
+
+def baseline_weights(soybeans: pd.DataFrame, year: int) -> tuple[pd.Series, pd.DataFrame]:
+    """Monthly shares of China's customs arrivals of US soybeans in ``year``.
+
+    Raises
+    ------
+    ParameterError
+        If the baseline year is not fully covered by monthly data.
+    """
+    rows = obs.preferred(soybeans, BASELINE_SERIES, "t")
+    rows = rows[(rows["period_start"].dt.year == year) & (rows["period_end"].dt.year == year)]
+    buckets = obs.monthly_partition(rows)
+    try:
+        return cm.seasonal_weights(buckets, year), buckets
+    except ValueError as err:
+        raise ParameterError("baseline_year", str(err)) from None
+
+
+def _cumulative_frame(tracker_rows: dict[str, pd.Series], commitment: cm.Commitment, through: pd.Timestamp,
+                      weights: pd.Series | None) -> pd.DataFrame:
+    """Long table for the chart: every series' cumulative points plus both target paths."""
+    frames = []
+    for label, curve in tracker_rows.items():
+        points = pd.concat([pd.Series([0.0], index=[commitment.start]), curve])
+        frames.append(pd.DataFrame({"date": points.index, "value": points.to_numpy(), "line": label, "kind": "purchases"}))
+    end = max(through, commitment.start)
+    dates = pd.date_range(commitment.start, min(end, commitment.deadline), freq="D")
+    if len(dates) and dates[-1] != commitment.deadline and end >= commitment.deadline:
+        dates = dates.append(pd.DatetimeIndex([commitment.deadline]))
+    paths = {"Target path (linear)": cm.target_path(commitment, dates)}
+    if weights is not None:
+        paths["Target path (seasonal)"] = cm.target_path(commitment, dates, weights)
+    for label, path in paths.items():
+        frames.append(pd.DataFrame({"date": path.index, "value": path.to_numpy(), "line": label, "kind": "target"}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _flows_frame(soybeans: pd.DataFrame, series: str, start, as_of) -> tuple[pd.DataFrame, list, pd.DataFrame]:
+    """Monthly buckets of one series from ``start`` to ``as_of``, with the gaps listed."""
+    rows = obs.known_as_of(obs.preferred(soybeans, series, "t"), as_of)
+    rows = rows[rows["period_end"] >= pd.Timestamp(start)]
+    buckets = obs.monthly_partition(rows)
+    last_month_end = (pd.Timestamp(as_of) + pd.Timedelta(days=1)).to_period("M") - 1
+    missing = obs.gaps(buckets, start, last_month_end.end_time) if last_month_end.start_time >= pd.Timestamp(start) else []
+    frame = pd.DataFrame({
+        "month": buckets["period_start"],
+        "period_end": buckets["period_end"],
+        "value": buckets["value"],
+        "status": ["derived" if d else ("combined months" if m > 1 else "reported") for d, m in zip(buckets["derived"], buckets["months"])],
+    })
+    gap_rows = pd.DataFrame({"month": [m.start_time for m in missing], "period_end": [m.end_time.normalize() for m in missing],
+                             "value": float("nan"), "status": "no data"})
+    frame = pd.concat([frame, gap_rows], ignore_index=True).sort_values("month").reset_index(drop=True)
+    return frame, missing, buckets
+
+
+def track(as_of: str = "latest", commitment: str = "soy-12mmt", flow_series: str = "usda_sales_to_cn",
+          method: str = "seasonal", baseline_year: int = 2024, trailing_days: int = 90,
+          flows_from: str = "2024-01-01") -> Tracker:
+    """Compute everything the purchase tracker shows.
+
+    Parameters
+    ----------
+    as_of : str
+        ISO date, or ``"latest"`` for the latest date in the data. Only
+        observations whose period ended by then are used.
+    commitment : str
+        A ``commitment_id`` with a tonnage target in ``commitments.csv``.
+    flow_series : str
+        The soybean series measured against the target (see :data:`SERIES`).
+    method : str
+        ``"linear"`` or ``"seasonal"`` pro-rating for the status.
+    baseline_year : int
+        Year whose monthly customs arrivals weight the seasonal path.
+    trailing_days : int
+        Window of the trailing run-rate.
+    flows_from : str
+        First month of the monthly-flows chart.
+    """
+    record = check_parameters(as_of=as_of, commitment=commitment, flow_series=flow_series, method=method,
+                              baseline_year=baseline_year, trailing_days=trailing_days, flows_from=flows_from)
+    soybeans, commitments = load_soybeans(), load_commitments()
+    as_of_ts = obs.resolve_as_of(as_of, (soybeans, "period_end"), (commitments, "announced"),
+                                (load_sources(), "accessed"))
+    runlog.record(as_of=as_of_ts.date().isoformat())
+    if record["announced"] > as_of_ts:
+        raise ParameterError("commitment", f"{commitment!r} was announced on {record['announced'].date()}, "
+                                           f"after as_of {as_of_ts.date()}: it was not known then")
+    flows_start = obs.iso_date("flows_from", flows_from)
+    deal = cm.Commitment(commitment, float(record["target"]), record["start"], record["deadline"], record["unit"])
+    weights, baseline_rows = baseline_weights(soybeans, baseline_year)
+    through = min(as_of_ts, deal.deadline)
+
+    curves, bounds, used_rows, missing = {}, {}, [baseline_rows], []
+    for name, spec in SERIES.items():
+        rows = obs.known_as_of(obs.preferred(soybeans, name, "t"), as_of_ts)
+        if spec.kind == "since_start":
+            curve, used = since_start_curve(rows, deal)
+            judged = used[used["period_end"] <= min(as_of_ts, deal.deadline)]
+            bound = bool(len(judged)) and judged.iloc[-1]["bound"] == "at_least"
+            gaps_here: list = []
+        else:
+            partition = obs.monthly_partition(rows)
+            monthly = cm.monthly_cumulative(partition, deal, as_of_ts)
+            curve, gaps_here = monthly.curve, monthly.missing
+            counted = monthly.table.loc[~monthly.table["missing"], "period_start"]
+            used = partition[partition["period_start"].isin(counted)]
+            bound = bool(gaps_here)
+        bounds[name] = bound or bool(gaps_here)
+        if name == flow_series:
+            missing = gaps_here
+        if not curve.empty:
+            curves[spec.label] = curve
+            used_rows.append(used)
+
+    path_weights = weights if method == "seasonal" else None
+    by_series = {
+        name: cm.evaluate(deal, curves[spec.label], as_of_ts, weights=path_weights, window_days=trailing_days,
+                          lower_bound=bounds[name])
+        for name, spec in SERIES.items() if spec.label in curves
+    }
+    progress = by_series.get(flow_series)
+    flows, flow_gaps, flow_rows = _flows_frame(soybeans, BASELINE_SERIES, flows_start, as_of_ts)
+    used_rows.append(flow_rows)
+    cited = set(pd.concat(used_rows)["source_id"]) | {record["source_id"]}
+    if pd.notna(record["evidence_source_id"]):
+        cited.add(record["evidence_source_id"])
+    sources = load_sources()
+    return Tracker(
+        as_of=as_of_ts, record=record, commitment=deal, series=flow_series, progress=progress,
+        cumulative=_cumulative_frame(curves, deal, through, weights), flows=flows, missing=missing,
+        flow_gaps=flow_gaps, weights=weights if method == "seasonal" else None, baseline_year=baseline_year,
+        sources=sources[sources["source_id"].isin(cited)].sort_values("source_id").reset_index(drop=True),
+        by_series=by_series,
+    )
+
+
+def headline_table(t: Tracker) -> pd.DataFrame:
+    """The numbers behind the headline, one row each, formatted for readers."""
+    from analysis.views import text
+
+    p = t.progress
+    per_month = (lambda r: "n/a" if r is None else text.tonnes(r * cm.DAYS_PER_MONTH) + " per month")
+    rows = [
+        ("Commitment", f"{text.tonnes(t.commitment.target)} between {text.day(t.commitment.start)} and {text.day(t.commitment.deadline)}"),
+        ("Measured by", t.spec.label),
+        ("Purchased", text.tonnes(p.achieved, p.lower_bound) if p else "no data"),
+        ("Counted through", text.day(p.counted_through) if p else "n/a"),
+        ("Share of target", text.percent(p.percent, 1) if p else "n/a"),
+        (f"Expected by {text.day(min(t.as_of, t.commitment.deadline))} ({p.method if p else 'n/a'} path)",
+         text.tonnes(p.expected) if p else "n/a"),
+        ("Days left", str(p.days_left) if p else str(max((t.commitment.deadline - t.as_of).days, 0))),
+        ("Pace needed from here", per_month(p.required_per_day) if p else "n/a"),
+        ("Recent pace", per_month(p.trailing_per_day) if p else "n/a"),
+        ("Target reached at recent pace", text.day(p.projected) if p else "n/a"),
+        ("Status", t.status),
+    ]
+    return pd.DataFrame(rows, columns=["Measure", "Value"])
+
+
+def sources_table(t: Tracker) -> pd.DataFrame:
+    """The sources a tracker report used, for its closing table."""
+    return provenance.sources_table(t.sources)
+
+
+def headline_text(t: Tracker) -> str:
+    """One paragraph: how much, of what, by when, and the status."""
+    from analysis.views import text
+
+    c, p = t.commitment, t.progress
+    what = f"**{text.tonnes(c.target)}** of US soybeans between {text.day(c.start)} and {text.day(c.deadline)}"
+    if p is None:
+        return (f"As of {text.day(t.as_of)}, the sources hold **no figures** ({t.spec.label}) for the commitment "
+                f"to buy {what}. The gap is real: no figure is assumed. Try another `flow_series`.")
+    timing = (f"with **{p.days_left} days left**" if p.days_left else "with the deadline passed")
+    need = ("" if p.required_per_day in (None, 0.0) else
+            f" Meeting it needs **{text.tonnes(p.required_per_day * cm.DAYS_PER_MONTH)} a month** from here.")
+    bound = " This is a lower bound: a month is missing or the source gave a floor." if p.lower_bound else ""
+    stale_days = (min(t.as_of, c.deadline) - p.counted_through).days if p.counted_through is not None else 0
+    if stale_days > STALE_AFTER_DAYS and p.status != "met":
+        bound += (f" The latest figure is {stale_days} days older than the date it is judged at, so the status "
+                  f"reads only what this source had counted by then; the table below compares all sources.")
+    return (f"As of {text.day(t.as_of)}, the latest figure for {t.spec.label} stands at **{text.tonnes(p.achieved, p.lower_bound)}** "
+            f"(counted through {text.day(p.counted_through)}) against the commitment to buy {what}: "
+            f"**{text.percent(p.percent, 1)} fulfilled**, {timing}. Against the {p.method} target path the "
+            f"commitment is **{p.status}**.{need}{bound}")
+
+
+def paths_text(t: Tracker) -> str:
+    """Where each target path stood at the report date, and what the seasonal path rests on."""
+    from analysis.views import text
+
+    through = min(t.as_of, t.commitment.deadline)
+    linear = cm.linear_target(t.commitment, through)
+    lines = [f"By {text.day(through)} the linear path expects **{text.tonnes(linear)}**"]
+    weights = t.weights
+    if weights is not None:
+        seasonal = cm.seasonal_target(t.commitment, through, weights)
+        peak = weights.idxmax()
+        lines[0] += f" and the seasonal path **{text.tonnes(seasonal)}**."
+        lines.append(
+            f"The seasonal path weights each month by its share of China's customs arrivals of US soybeans in "
+            f"{t.baseline_year}; the heaviest month was {pd.Period(year=t.baseline_year, month=peak, freq='M').strftime('%B')} "
+            f"({text.percent(100 * weights.max(), 1)} of the year). Combined January-February figures are split "
+            f"between the two months in proportion to their days."
+        )
+    else:
+        lines[0] += "; the status uses the linear path (set `method` to `seasonal` to weight months)."
+    return " ".join(lines)
+
+
+def gaps_text(t: Tracker) -> str:
+    """List the months the sources do not cover, for the selected series and the arrivals chart."""
+    from analysis.views import text
+
+    parts = []
+    if SERIES[t.series].kind == "monthly":
+        parts.append(f"- Months of the commitment period with no figure for {t.spec.label}: "
+                     f"**{text.month_list(t.missing)}**.")
+    else:
+        last = t.progress.counted_through if t.progress else None
+        parts.append(f"- {t.spec.label} are dated totals, not a monthly series; the latest one used counts through "
+                     f"**{text.day(last)}**, and nothing after it is assumed.")
+    parts.append(f"- Months since {text.day(t.flows['month'].min()) if len(t.flows) else 'n/a'} with no China "
+                 f"customs figure for imports from the US: **{text.month_list(t.flow_gaps)}**.")
+    if t.as_of > t.commitment.deadline and t.progress is None:
+        parts.append("- The deadline has passed and no source in this project reports the outcome.")
+    return "\n".join(parts)
+
+
+def comparison_table(t: Tracker) -> pd.DataFrame:
+    """What each source says about the same commitment: latest figure, share, status."""
+    from analysis.views import text
+
+    rows = []
+    for name, spec in SERIES.items():
+        p = t.by_series.get(name)
+        rows.append({
+            "Source of the figure": spec.label,
+            "What it counts": spec.basis,
+            "Latest figure": text.tonnes(p.achieved, p.lower_bound) if p else "no data",
+            "Counted through": text.day(p.counted_through) if p else "n/a",
+            "Share of target": text.percent(p.percent, 1) if p else "n/a",
+            "Status": p.status if p else "no data",
+            "Days from latest figure to date judged": (
+                str((min(t.as_of, t.commitment.deadline) - p.counted_through).days)
+                if p and p.counted_through is not None else "n/a"),
+        })
+    return pd.DataFrame(rows)
