@@ -137,7 +137,7 @@ def _cmd_refresh(args) -> int:
 
 
 def _cmd_list(_args) -> int:
-    from truce.build.engine import discover
+    from truce.build.catalog import discover
 
     for report in discover(echo=print).values():
         print(f"{report.name}: {report.title}")

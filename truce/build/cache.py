@@ -19,10 +19,7 @@ import json
 from pathlib import Path
 
 from analysis import config
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+from truce.files import sha256
 
 
 # Packages whose version can change a page's bytes (rendering, charts, tables, execution).
@@ -36,23 +33,20 @@ def environment_version() -> str:
     return ";".join(f"{name}={metadata.version(name)}" for name in OUTPUT_PACKAGES)
 
 
-def code_roots() -> dict[str, Path]:
-    """The code that shapes a page: what notebooks import, and the publisher that renders them.
-
-    The command line, the build machinery and the API refresh are not here:
-    editing them rebuilds nothing.
-    """
-    from truce import publish
-
-    return {"analysis": config.PACKAGE_DIR, "truce/publish": Path(publish.__file__).parent}
+# The code that shapes a page, relative to the project: what notebooks import, and the publisher
+# that renders them. The command line, the build machinery and the API refresh are not here:
+# editing them rebuilds nothing.
+CODE_ROOTS = ("analysis", "truce/publish")
 
 
-def code_version() -> str:
+def code_version(project: Path | None = None) -> str:
     """Hash of the code and templates that shape a report, plus the versions of the packages that render it."""
+    project = Path(project or config.PROJ_ROOT)
     digest = hashlib.sha256()
-    for label, root in code_roots().items():
+    for label in CODE_ROOTS:
+        root = project / label
         for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            digest.update(f"{label}/{path.relative_to(root).as_posix()}\0{_sha256(path)}\n".encode())
+            digest.update(f"{label}/{path.relative_to(root).as_posix()}\0{sha256(path)}\n".encode())
     digest.update(environment_version().encode())
     return digest.hexdigest()
 
@@ -76,14 +70,14 @@ def cache_key(notebook: Path, parameters: dict, vintage: str | None, data_dir: P
         :func:`code_version` (computed once per build).
     """
     digest = hashlib.sha256()
-    digest.update(_sha256(notebook).encode())
+    digest.update(sha256(notebook).encode())
     digest.update(json.dumps({"parameters": parameters, "vintage": vintage}, sort_keys=True, default=str).encode())
     digest.update(code.encode())
     for name in sorted(inputs):
         path = Path(data_dir) / name
         if not path.is_file():
             return None
-        digest.update(f"{name}\0{_sha256(path)}\n".encode())
+        digest.update(f"{name}\0{sha256(path)}\n".encode())
     return digest.hexdigest()
 
 
@@ -104,6 +98,6 @@ def is_fresh(entry: dict, key: str | None, out_dir: Path) -> bool:
         return False
     for rel, digest in outputs.items():
         path = Path(out_dir) / rel
-        if not path.is_file() or _sha256(path) != digest:
+        if not path.is_file() or sha256(path) != digest:
             return False
     return True

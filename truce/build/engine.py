@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
 import re
 import sys
@@ -24,106 +23,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis import config
+from truce.files import atomic_write, sha256
 from analysis.errors import ParameterError
-from truce.build.parameters import read_parameters, resolve
+from truce.build.catalog import Report, select
+from truce.build.parameters import check_not_future, overrides_by_report, resolve
 
 # Seconds a cell may run before its report fails (`truce build --timeout`).
 DEFAULT_TIMEOUT = 600
-
-
-@dataclass(frozen=True)
-class Report:
-    """A report notebook: its name is the file stem."""
-
-    name: str
-    path: Path
-
-    @property
-    def parameters(self):
-        return read_parameters(self.path)
-
-    @property
-    def meta(self) -> dict:
-        notebook = json.loads(self.path.read_text(encoding="utf-8"))
-        return notebook.get("metadata", {}).get("truce", {})
-
-    @property
-    def title(self) -> str:
-        return self.meta.get("title", self.name)
-
-    def check(self, values: dict) -> None:
-        """Apply the report's own parameter rules to a full set of values (defaults plus overrides).
-
-        The notebook's metadata names the module whose ``check_parameters``
-        the report's computation also calls, so the rules are written once.
-
-        Raises
-        ------
-        ParameterError
-        """
-        import importlib
-
-        module = self.meta.get("checks")
-        if module:
-            importlib.import_module(module).check_parameters(**values)
-
-
-def is_report(path: Path) -> bool:
-    """True for a notebook that declares itself a report (``metadata.truce`` with a title)."""
-    try:
-        meta = json.loads(Path(path).read_text(encoding="utf-8")).get("metadata", {})
-    except ValueError:
-        return False
-    return isinstance(meta.get("truce"), dict) and "title" in meta["truce"]
-
-
-def discover(notebooks_dir: Path | None = None, echo=None) -> dict[str, Report]:
-    """All report notebooks in ``notebooks/``, by name.
-
-    A notebook without report metadata (a scratch ``Untitled.ipynb``) is
-    passed over, with a one-line note to ``echo`` when given.
-    """
-    base = notebooks_dir or config.notebooks_dir()
-    reports = {}
-    for path in sorted(base.glob("*.ipynb")):
-        if is_report(path):
-            reports[path.stem] = Report(path.stem, path)
-        elif echo is not None:
-            echo(f"note: {path.name} is not a report (no 'truce' title in its metadata); ignored")
-    return reports
-
-
-def select(names: list[str], echo=None) -> list[Report]:
-    """The named reports (all when ``names`` is empty); error on an unknown name."""
-    reports = discover(echo=echo)
-    if not names:
-        return list(reports.values())
-    unknown = [n for n in names if n not in reports]
-    if unknown:
-        raise ParameterError("REPORT", f"unknown report {', '.join(unknown)}; known: {', '.join(reports)}")
-    return [reports[n] for n in names]
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes files private; published files are not
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def remove_stale_temporaries(out_dir: Path) -> None:
@@ -303,54 +209,12 @@ def build_one(report: Report, overrides: dict, out_dir: Path, from_cli: frozense
         "data_version": provenance.data_version,
         "commit": provenance.commit,
         "vintage": vintage,
-        "inputs": [{"path": stamp.display_path(p), "sha256": stamp.file_sha256(p)} for p in inputs],
+        "inputs": [{"path": stamp.display_path(p), "sha256": sha256(p)} for p in inputs],
         "outputs": dict(sorted(outputs.items())),
         "figures": len(specs),
         "html_bytes": len(page_bytes),
     }
     return Outcome(report.name, True, time.monotonic() - started, f"{len(page_bytes) / 1e6:.2f} MB", entry)
-
-
-def check_not_future(overrides: dict, today: dt.date, allow_future: bool) -> None:
-    """Refuse an ``as_of`` after today: no evidence can be dated then.
-
-    Raises
-    ------
-    ParameterError
-        Naming both dates, unless ``allow_future``.
-    """
-    value = overrides.get("as_of")
-    if allow_future or not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return
-    try:
-        day = dt.date.fromisoformat(value)
-    except ValueError:
-        return  # not a date at all: the report's own rules say so
-    if day > today:
-        raise ParameterError("as_of", f"{value} is after today ({today.isoformat()}); "
-                                      "pass --allow-future to build a report dated in the future")
-
-
-def overrides_by_report(reports: list[Report], overrides: dict, from_cli: frozenset = frozenset()) -> dict:
-    """Give each report the overrides it declares, checking names and types before anything runs.
-
-    A name no selected report declares is an error; with several reports, a
-    parameter goes only to those that take it (``as_of`` is shared by all).
-
-    Raises
-    ------
-    ParameterError
-    """
-    declared = {r.name: {p.name for p in r.parameters} for r in reports}
-    everything = set().union(*declared.values()) if declared else set()
-    for name in overrides:
-        if name not in everything:
-            raise ParameterError(name, f"unknown parameter; the selected reports take: {', '.join(sorted(everything))}")
-    per_report = {}
-    for report in reports:
-        mine = {k: v for k, v in overrides.items() if k in declared[report.name]}
-        per_report[report.name] = resolve(report.parameters, mine, from_cli)
-    return per_report
 
 
 def publish_site(out_dir: Path, entries: dict[str, dict]) -> None:

@@ -14,6 +14,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import re
+
 from analysis.errors import ParameterError
 
 
@@ -114,3 +116,45 @@ def resolve(params: list[Parameter], overrides: dict, from_cli: frozenset = froz
             raise ParameterError(name, f"unknown parameter; this report takes: {', '.join(known)}")
         resolved[name] = _coerce(known[name], value, name in from_cli)
     return resolved
+
+
+def check_not_future(overrides: dict, today: dt.date, allow_future: bool) -> None:
+    """Refuse an ``as_of`` after today: no evidence can be dated then.
+
+    Raises
+    ------
+    ParameterError
+        Naming both dates, unless ``allow_future``.
+    """
+    value = overrides.get("as_of")
+    if allow_future or not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        return  # not a date at all: the report's own rules say so
+    if day > today:
+        raise ParameterError("as_of", f"{value} is after today ({today.isoformat()}); "
+                                      "pass --allow-future to build a report dated in the future")
+
+
+def overrides_by_report(reports: list, overrides: dict, from_cli: frozenset = frozenset()) -> dict:
+    """Give each report (a :class:`truce.build.catalog.Report`) the overrides it declares, checking names and types.
+
+    A name no selected report declares is an error; with several reports, a
+    parameter goes only to those that take it (``as_of`` is shared by all).
+
+    Raises
+    ------
+    ParameterError
+    """
+    declared = {r.name: {p.name for p in r.parameters} for r in reports}
+    everything = set().union(*declared.values()) if declared else set()
+    for name in overrides:
+        if name not in everything:
+            raise ParameterError(name, f"unknown parameter; the selected reports take: {', '.join(sorted(everything))}")
+    per_report = {}
+    for report in reports:
+        mine = {k: v for k, v in overrides.items() if k in declared[report.name]}
+        per_report[report.name] = resolve(report.parameters, mine, from_cli)
+    return per_report

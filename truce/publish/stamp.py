@@ -16,16 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis import config
+from truce.files import sha256
 
 
 def escape(text) -> str:
     """HTML-escape text that came from data or parameters."""
     return html.escape(str(text), quote=True)
-
-
-def file_sha256(path: Path) -> str:
-    """Hex sha256 of a file's bytes."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def display_path(path: Path) -> str:
@@ -47,7 +43,7 @@ def data_version(inputs: list[Path]) -> str:
     """
     digest = hashlib.sha256()
     for path in sorted(inputs, key=lambda p: Path(p).name):
-        digest.update(f"{Path(path).name}\0{file_sha256(path)}\n".encode())
+        digest.update(f"{Path(path).name}\0{sha256(path)}\n".encode())
     return digest.hexdigest()[:12]
 
 
@@ -59,10 +55,10 @@ def matching_vintage(inputs: list[Path], vintages_root: Path) -> str | None:
     """
     if not inputs or not Path(vintages_root).is_dir():
         return None
-    wanted = {Path(p).name: file_sha256(p) for p in inputs}
+    wanted = {Path(p).name: sha256(p) for p in inputs}
     for folder in sorted(Path(vintages_root).iterdir(), reverse=True):
         data = folder / "data"
-        if all((data / name).is_file() and file_sha256(data / name) == digest for name, digest in wanted.items()):
+        if all((data / name).is_file() and sha256(data / name) == digest for name, digest in wanted.items()):
             return folder.name
     return None
 

@@ -83,6 +83,7 @@ from analysis.data.schema import load_schema
 SOURCES = ("usda-esr", "census", "all")
 
 from truce.refresh.errors import EXIT_OK, EXIT_USAGE, EXIT_WRITE, DataInvalid, MissingKeyError, RefreshError
+from truce.files import atomic_write
 from truce.refresh.http import _PROGRESS, build_session, scrub
 
 
@@ -291,20 +292,10 @@ def _problem_lines(problems, folder: Path, label: str) -> list[str]:
     return out
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temp.write_bytes(data)
-        os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
-
-
 def _write_vintage(vintage: Path, collected: Collected, staging: Path) -> None:
     for got in collected.fetched:
         folder = vintage / got.source
-        _write_atomic(folder / f"{got.name}.json", got.content)
+        atomic_write(folder / f"{got.name}.json", got.content)
         provenance = {
             "source": got.source,
             "source_id": collected.source_ids[got.source],
@@ -315,10 +306,10 @@ def _write_vintage(vintage: Path, collected: Collected, staging: Path) -> None:
             "bytes": len(got.content),
             "sha256": got.sha256,
         }
-        _write_atomic(folder / f"{got.name}.provenance.json",
+        atomic_write(folder / f"{got.name}.provenance.json",
                       (json.dumps(provenance, indent=2) + "\n").encode("utf-8"))
     for name in loaders.DATASETS:
-        _write_atomic(vintage / "data" / f"{name}.csv", (staging / f"{name}.csv").read_bytes())
+        atomic_write(vintage / "data" / f"{name}.csv", (staging / f"{name}.csv").read_bytes())
 
 
 def run(source: str = "all", dry_run: bool = False, data_dir: Path | None = None, today: date | None = None,

@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from truce import files
 from truce.build import cache
 from analysis import config
 from support import run_truce
@@ -56,25 +57,30 @@ def test_missing_input_means_no_key(inputs):
     assert key(nb, data, names=("a.csv", "gone.csv")) is None
 
 
-def test_code_version_covers_templates_and_modules(tmp_path, monkeypatch):
-    package = tmp_path / "analysis"
-    shutil.copytree(config.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(config, "PACKAGE_DIR", package)
-    before = cache.code_version()
-    (package / "templates" / "truce" / "report.css").write_text("/* changed */")
-    after_template = cache.code_version()
-    (package / "text.py").write_text("# changed\n")
-    assert len({before, after_template, cache.code_version()}) == 3
+@pytest.fixture
+def project(tmp_path):
+    """A copy of the project's two packages, free to edit."""
+    for package in ("analysis", "truce"):
+        shutil.copytree(config.PROJ_ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__"))
+    return tmp_path
 
 
-def test_editing_the_refresh_client_or_the_command_line_changes_no_key(tmp_path, monkeypatch):
-    package = tmp_path / "analysis"
-    shutil.copytree(config.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(config, "PACKAGE_DIR", package)
-    before = cache.code_version()
-    for tool in ("refresh.py", "esr_client.py", "census_client.py", "cli.py", "runner.py"):
-        (package / tool).write_text("# edited\n")
-    assert cache.code_version() == before
+def test_code_version_covers_what_notebooks_import_and_the_page_templates(project):
+    before = cache.code_version(project)
+    (project / "truce" / "publish" / "templates" / "truce" / "report.css").write_text("/* changed */")
+    after_template = cache.code_version(project)
+    (project / "analysis" / "views" / "text.py").write_text("# changed\n")
+    after_view = cache.code_version(project)
+    (project / "analysis" / "domain" / "commitments.py").write_text("# changed\n")
+    assert len({before, after_template, after_view, cache.code_version(project)}) == 4
+
+
+def test_editing_the_refresh_client_the_command_line_or_the_build_machinery_changes_no_key(project):
+    before = cache.code_version(project)
+    for tool in ("refresh/esr.py", "refresh/census.py", "refresh/run.py", "cli.py", "build/runner.py",
+                 "build/engine.py"):
+        (project / "truce" / tool).write_text("# edited\n")
+    assert cache.code_version(project) == before
 
 
 def test_a_new_version_of_a_rendering_package_changes_the_key(monkeypatch):
@@ -89,7 +95,7 @@ def test_a_new_version_of_a_rendering_package_changes_the_key(monkeypatch):
 
 def test_fresh_only_with_the_same_key_and_intact_outputs(tmp_path):
     (tmp_path / "r.html").write_text("page")
-    digest = cache._sha256(tmp_path / "r.html")
+    digest = files.sha256(tmp_path / "r.html")
     entry = {"cache_key": "k", "outputs": {"r.html": digest}}
     assert cache.is_fresh(entry, "k", tmp_path)
     assert not cache.is_fresh(entry, "other", tmp_path)
