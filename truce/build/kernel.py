@@ -77,7 +77,9 @@ class WarmKernel:
             unset_env=json.dumps(sorted(k for k, v in environment.items() if v is None)),
             cwd=json.dumps(str(cwd)),
         )
-        client = BlockingKernelClient()
+        # With the manager as parent, the client asks it whether the kernel process lives; on its own
+        # it would judge by heartbeat, which a busy machine can miss, declaring a live kernel dead.
+        client = BlockingKernelClient(parent=self._manager)
         client.load_connection_info(self._manager.get_connection_info())
         client.start_channels()
         try:
