@@ -1,13 +1,33 @@
 """The purchase tracker's assembly: which rows count, parameter checks, what-was-knowable."""
 
+import ast
+import inspect
+import json
+
 import pandas as pd
 import pytest
 
+from analysis import config
 from analysis.domain import commitments as cm
 from analysis.domain import purchases
 from analysis.errors import ParameterError
 
 DEAL = cm.Commitment("soy", 12e6, "2025-10-30", "2026-02-28")
+
+
+def notebook_defaults(name: str) -> dict:
+    """The report's defaults: the literals of the parameters cell of ``notebooks/<name>.ipynb``, in order."""
+    notebook = json.loads((config.NOTEBOOKS_DIR / f"{name}.ipynb").read_text(encoding="utf-8"))
+    cell = next(c for c in notebook["cells"] if "parameters" in c["metadata"].get("tags", []))
+    return {node.targets[0].id: ast.literal_eval(node.value) for node in ast.parse("".join(cell["source"])).body}
+
+
+DEFAULTS = notebook_defaults("purchases")
+
+
+def compute(**changed):
+    """The report computed with the notebook's defaults, some of them changed."""
+    return purchases.compute(**{**DEFAULTS, **changed})
 
 
 def rows(*items):
@@ -44,28 +64,38 @@ def test_parameters_are_checked_by_name():
 
 def test_baseline_year_without_full_monthly_data_is_refused():
     with pytest.raises(ParameterError, match="'baseline_year': baseline year 2019 has no flow for"):
-        purchases.track(baseline_year=2019)
+        compute(baseline_year=2019)
 
 
 def test_a_commitment_is_unknown_before_it_was_announced():
     with pytest.raises(ParameterError, match="announced on 2025-12-03, after as_of 2025-11-15"):
-        purchases.track(as_of="2025-11-15", commitment="soy-12mmt")
+        compute(as_of="2025-11-15", commitment="soy-12mmt")
 
 
 def test_bad_as_of_is_named():
     with pytest.raises(ParameterError, match="'as_of': 'yesterday' is not an ISO date"):
-        purchases.track(as_of="yesterday")
+        compute(as_of="yesterday")
 
 
 def test_early_view_sees_only_what_was_reported_by_then():
-    t = purchases.track(as_of="2025-11-15", commitment="soy-12mmt-2025")
+    t = compute(as_of="2025-11-15", commitment="soy-12mmt-2025")
     assert t.progress.counted_through == pd.Timestamp("2025-10-30")
     assert t.progress.achieved == 100_000 and t.status == "behind"
 
 
-def test_default_report_compares_every_source():
-    t = purchases.track()
-    table = purchases.comparison_table(t)
-    assert len(table) == len(purchases.SERIES)
-    assert set(table["Status"]) <= set(cm.STATUSES) | {"no data"}
+def test_default_report_cites_only_web_sources():
+    t = compute()
     assert t.sources["url"].str.startswith("http").all()
+
+
+@pytest.mark.parametrize("function", [purchases.compute, purchases.check_parameters])
+def test_entry_points_take_exactly_the_notebook_parameters_by_name_without_defaults(function):
+    params = inspect.signature(function).parameters.values()
+    assert [p.name for p in params] == list(DEFAULTS)
+    assert all(p.kind is p.KEYWORD_ONLY and p.default is p.empty for p in params)
+
+
+def test_the_deprecated_track_keeps_the_notebook_defaults():
+    # analysis.domain.durability reads these defaults to measure pledges as the report does.
+    defaults = {k: v.default for k, v in inspect.signature(purchases.track).parameters.items()}
+    assert defaults == DEFAULTS

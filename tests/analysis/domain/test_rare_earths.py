@@ -1,14 +1,33 @@
 """The rare-earth magnet report: buckets, baseline, index, year on year, recovery and regimes."""
 
+import ast
+import inspect
+import json
 import math
 
 import pandas as pd
 import pytest
 
+from analysis import config
 from analysis.domain import rare_earths as rx
 from analysis.errors import ParameterError
 
 TOTAL, US = "magnet_exports_total", "magnet_exports_to_us"
+
+
+def notebook_defaults(name: str) -> dict:
+    """The report's defaults: the literals of the parameters cell of ``notebooks/<name>.ipynb``, in order."""
+    notebook = json.loads((config.NOTEBOOKS_DIR / f"{name}.ipynb").read_text(encoding="utf-8"))
+    cell = next(c for c in notebook["cells"] if "parameters" in c["metadata"].get("tags", []))
+    return {node.targets[0].id: ast.literal_eval(node.value) for node in ast.parse("".join(cell["source"])).body}
+
+
+DEFAULTS = notebook_defaults("rare_earths")
+
+
+def compute(**changed):
+    """The report computed with the notebook's defaults, some of them changed."""
+    return rx.compute(**{**DEFAULTS, **changed})
 
 
 def obs(*rows):
@@ -142,22 +161,21 @@ def test_regimes_known_only_from_their_dates_as_of_a_past_date():
 def test_small_helpers():
     assert rx.evidence(False, True, 2) == "weak" and rx.evidence(True, False, 1) == "derived"
     assert str(rx.last_full_month("2027-06-23")) == "2027-05"
-    assert rx.period_label("2025-12-01", "2026-01-31") == "Dec 2025-Jan 2026"
 
 
 def test_parameters_are_checked_by_name():
     with pytest.raises(ParameterError, match="'baseline_start': no month from 2021-01-01 to 2021-12-31"):
-        rx.build(baseline_start="2021-01-01", baseline_end="2021-12-31")
+        compute(baseline_start="2021-01-01", baseline_end="2021-12-31")
     with pytest.raises(ParameterError, match="'baseline_end'"):
-        rx.build(baseline_start="2025-03-31", baseline_end="2024-07-01")
+        compute(baseline_start="2025-03-31", baseline_end="2024-07-01")
     with pytest.raises(ParameterError, match="'chart_from': '2024-1-1' is not an ISO date"):
-        rx.build(chart_from="2024-1-1")
+        compute(chart_from="2024-1-1")
     with pytest.raises(ParameterError, match="'as_of'"):
-        rx.build(as_of="soon")
+        compute(as_of="soon")
 
 
 def test_report_as_of_a_past_date_sees_only_what_had_ended():
-    r = rx.build(as_of="2025-06-30")
+    r = compute(as_of="2025-06-30")
     for frame in r.buckets.values():
         assert frame["period_end"].max() == pd.Timestamp("2025-06-30")
     assert r.regimes["event_id"].tolist() == ["2025-04-04-china-rare-earth-export-controls"]
@@ -166,7 +184,7 @@ def test_report_as_of_a_past_date_sees_only_what_had_ended():
 
 
 def test_default_report_keeps_gaps_and_the_combined_release():
-    r = rx.build()
+    r = compute()
     total = r.buckets[TOTAL]
     combined = total[total["months"] == 2]
     assert combined["period_start"].tolist() == [pd.Timestamp("2026-01-01")]
@@ -174,3 +192,10 @@ def test_default_report_keeps_gaps_and_the_combined_release():
     assert not r.monthly.loc[r.monthly["status"] == "no data", "value"].notna().any()  # gaps are not zeros
     assert len(r.baseline_spans) >= 1 and all(end < pd.Timestamp("2025-04-01") for _, end in r.baseline_spans)
     assert r.regimes["event_id"].is_unique and r.regimes["event_id"].isin(rx.load_events()["event_id"]).all()
+
+
+@pytest.mark.parametrize("function", [rx.compute, rx.check_parameters])
+def test_entry_points_take_exactly_the_notebook_parameters_by_name_without_defaults(function):
+    params = inspect.signature(function).parameters.values()
+    assert [p.name for p in params] == list(DEFAULTS)
+    assert all(p.kind is p.KEYWORD_ONLY and p.default is p.empty for p in params)
