@@ -33,7 +33,7 @@ def test_published_html_loads_nothing_from_the_network(built):
     assert not re.search(r'<link[^>]+href="https?://', page)
     assert page.count("window.vegaEmbed=") == 1  # the library is inlined once, not per chart
     assert 'id="fig-1"' in page and 'id="fig-2"' in page
-    assert "import pandas" not in page and "purchases.track(" not in page  # code is hidden
+    assert "import pandas" not in page and "purchases.compute(" not in page  # code is hidden
 
 
 def test_injected_parameters_are_recorded(built):
@@ -57,7 +57,7 @@ def test_failing_notebook_keeps_the_published_report(tmp_path):
     assert result.returncode == 1
     assert "purchases: FAILED" in result.stderr
     assert "ParameterError" in result.stderr and "'commitment'" in result.stderr
-    assert "purchases.track(" in result.stderr  # the failing cell's source is printed
+    assert "purchases.compute(" in result.stderr  # the failing cell's source is printed
     assert published.read_text(encoding="utf-8") == "previous report"
     failed = json.loads((tmp_path / "_failed" / "purchases.ipynb").read_text(encoding="utf-8"))
     assert any(o.get("output_type") == "error" for c in failed["cells"] for o in c.get("outputs", []))

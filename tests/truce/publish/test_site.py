@@ -100,7 +100,7 @@ def test_failed_build_keeps_every_published_file_and_shows_the_error(site, tmp_p
             assert (out / rel).read_bytes() == data, rel
     assert "purchases" in json.loads((out / "manifest.json").read_text())["reports"]
     failed_page = (out / "_failed" / "purchases.html").read_text(encoding="utf-8")
-    assert "ParameterError" in failed_page and "purchases.track(" in failed_page  # code shown for debugging
+    assert "ParameterError" in failed_page and "purchases.compute(" in failed_page  # code shown for debugging
     assert (out / "_failed" / "purchases.ipynb").exists()
 
 
