@@ -44,9 +44,12 @@ from analysis.views import text
 from analysis.views.text import md
 
 charts.use_report_style()
-d = durability.compute(as_of, weight_commitments, weight_events, weight_tariffs, weight_expiry, weight_base_rate,
-                       event_window_days, horizon_days, expiry_scale_days, commitment_series, timeline_days,
-                       backtest_from, warning_months, reference_months)
+weights = durability.Weights(commitments=weight_commitments, events=weight_events, tariffs=weight_tariffs,
+                             expiry=weight_expiry, base_rate=weight_base_rate)
+d = durability.compute(as_of=as_of, weights=weights, event_window_days=event_window_days, horizon_days=horizon_days,
+                       expiry_scale_days=expiry_scale_days, commitment_series=commitment_series,
+                       timeline_days=timeline_days, backtest_from=backtest_from, warning_months=warning_months,
+                       reference_months=reference_months)
 
 # %% [markdown]
 # # Truce durability dashboard

@@ -26,12 +26,13 @@ ending = "breakdown"  # breakdown | any: which endings the survival curve counts
 
 # %%
 from analysis.views import charts
-from analysis.domain import survival as history
+from analysis.domain import survival
+from analysis.views import history
 from analysis.views import text
 from analysis.views.text import md
 
 charts.use_report_style()
-h = history.compute(as_of, horizon_days, ending)
+h = survival.compute(as_of=as_of, horizon_days=horizon_days, ending=ending)
 
 # %% [markdown]
 # # How long US-China truces have lasted

@@ -36,7 +36,9 @@ from analysis.domain import scenarios as ts
 from analysis.views.text import md
 
 charts.use_report_style()
-r = ts.build(as_of, chart_from, scenario, custom_rate_us_on_china, custom_rate_china_on_us, time_limited)
+r = ts.compute(as_of=as_of, chart_from=chart_from, scenario=scenario,
+               custom_rates=ts.CustomRates(us_on_china=custom_rate_us_on_china, china_on_us=custom_rate_china_on_us),
+               time_limited=time_limited)
 
 # %% [markdown]
 # # US-China tariffs and the next cliff

@@ -8,6 +8,11 @@ curve of purchases, so each function can be checked by hand. Conventions:
 * A cumulative curve is a Series of cumulative purchases indexed by the date
   through which they are counted; the commitment start counts as zero.
 * Rates are per day; reports convert them to months with :data:`DAYS_PER_MONTH`.
+
+It also holds what every report that measures soybean pledges shares: the
+soybean series (:data:`SERIES`), the curve built from "since the commitment
+began" totals, the seasonal baseline weights, and the purchases report's
+default way of measuring a pledge.
 """
 
 from __future__ import annotations
@@ -17,8 +22,49 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from analysis.data import series as obs
+from analysis.errors import ParameterError
+
 DAYS_PER_MONTH = 365.25 / 12
 STATUSES = ("met", "on track", "behind", "missed")
+
+
+@dataclass(frozen=True)
+class SeriesSpec:
+    """How a soybean series measures purchases."""
+
+    label: str
+    kind: str  # "monthly": flows per month; "since_start": totals since the commitment began
+    basis: str
+
+
+SERIES = {
+    "usda_sales_to_cn": SeriesSpec(
+        "USDA-reported export sales to China", "since_start",
+        "US export sales confirmed by USDA (weekly reports and daily flash sales): purchases when booked.",
+    ),
+    "reported_purchases_to_cn": SeriesSpec(
+        "Purchases reported by traders and officials", "since_start",
+        "Estimates by traders, officials and analysts; they include cargoes not yet confirmed by USDA.",
+    ),
+    "cn_customs_imports_from_us": SeriesSpec(
+        "China customs imports from the US", "monthly",
+        "China's customs arrivals of US soybeans: they lag purchases by the one to three months a cargo takes.",
+    ),
+    "us_exports_to_cn": SeriesSpec(
+        "US exports to China (Census/USDA)", "monthly",
+        "US export statistics: shipments leaving US ports.",
+    ),
+}
+BASELINE_SERIES = "cn_customs_imports_from_us"
+# Rows that count as "since the commitment began" may start a few days either side of it:
+# sources date the truce by the summit, the announcement or "late October".
+START_TOLERANCE_DAYS = 7
+# How the purchases report measures a tonnage pledge with its notebook's default parameters
+# (flow_series, method, baseline_year); other reports that score pledges measure them the same way.
+PURCHASES_FLOW_SERIES = "usda_sales_to_cn"
+PURCHASES_METHOD = "seasonal"
+PURCHASES_BASELINE_YEAR = 2024
 
 
 @dataclass(frozen=True)
@@ -379,3 +425,31 @@ def evaluate(
         projected=projected_completion(commitment, achieved, rate, as_of),
         status=status(commitment, achieved, expected, as_of),
     )
+
+
+def since_start_curve(rows: pd.DataFrame, commitment: Commitment) -> tuple[pd.Series, pd.DataFrame]:
+    """Cumulative curve from rows that total purchases since the commitment began."""
+    tolerance = pd.Timedelta(days=START_TOLERANCE_DAYS)
+    near_start = (rows["period_start"] - commitment.start).abs() <= tolerance
+    # A one-day row is a single sale, not a running total, unless it is the first day itself.
+    is_total = (rows["period_end"] > rows["period_start"]) | (rows["period_start"] == commitment.start)
+    used = rows[near_start & is_total]
+    used = used.sort_values("period_end").drop_duplicates("period_end", keep="last")
+    return pd.Series(used["value"].to_numpy(), index=pd.DatetimeIndex(used["period_end"])), used
+
+
+def baseline_weights(soybeans: pd.DataFrame, year: int) -> tuple[pd.Series, pd.DataFrame]:
+    """Monthly shares of China's customs arrivals of US soybeans in ``year``.
+
+    Raises
+    ------
+    ParameterError
+        If the baseline year is not fully covered by monthly data.
+    """
+    rows = obs.preferred(soybeans, BASELINE_SERIES, "t")
+    rows = rows[(rows["period_start"].dt.year == year) & (rows["period_end"].dt.year == year)]
+    buckets = obs.monthly_partition(rows)
+    try:
+        return seasonal_weights(buckets, year), buckets
+    except ValueError as err:
+        raise ParameterError("baseline_year", str(err)) from None

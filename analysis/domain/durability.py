@@ -29,19 +29,17 @@ expiry
     an expiry a ``scale`` or more away scores 100, one due today 0.
 base_rate
     ``100 * S(age + N) / S(age)`` from the Kaplan-Meier curve of the truces
-    known at ``as_of`` (:mod:`analysis.history`).
+    known at ``as_of`` (:mod:`analysis.domain.survival`).
 """
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from analysis.domain import commitments as cm
 from analysis.domain import survival as history
-from analysis.domain import purchases
 from analysis import runlog
 from analysis.data import series as obs
 from analysis.domain import tariffs as tf
@@ -61,10 +59,28 @@ DIRECTION = {"escalation": -1, "threat": -1, "de-escalation": 1, "commitment": 1
 # The agreement whose purchases phase_one.csv tracks.
 PHASE_ONE_AGREEMENT = "phase_one"
 # Measure tonnage pledges exactly as the purchases report does by default.
-_TRACK_DEFAULTS = {k: v.default for k, v in inspect.signature(purchases.track).parameters.items()}
-COMMITMENT_SERIES = _TRACK_DEFAULTS["flow_series"]
-COMMITMENT_METHOD = _TRACK_DEFAULTS["method"]
-COMMITMENT_BASELINE_YEAR = _TRACK_DEFAULTS["baseline_year"]
+COMMITMENT_SERIES = cm.PURCHASES_FLOW_SERIES
+COMMITMENT_METHOD = cm.PURCHASES_METHOD
+COMMITMENT_BASELINE_YEAR = cm.PURCHASES_BASELINE_YEAR
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Words for readers around values a view formats (dates, percentages, amounts).
+
+    ``parts`` are strings, shown as they are, and ``(kind, value)`` pairs whose
+    ``kind`` is ``"day"``, ``"percent"`` or ``"usd"``.
+    """
+
+    parts: tuple
+
+    @classmethod
+    def of(cls, *pieces) -> Phrase:
+        """A phrase from strings, ``(kind, value)`` pairs and other phrases, in order."""
+        parts = []
+        for piece in pieces:
+            parts.extend(piece.parts if isinstance(piece, Phrase) else [piece])
+        return cls(tuple(parts))
 
 
 @dataclass(frozen=True)
@@ -73,8 +89,8 @@ class Component:
 
     key: str
     score: float | None
-    inputs: list = field(default_factory=list)  # (input, value) pairs for readers
-    reason: str = ""  # why it is missing, or a caveat
+    inputs: list = field(default_factory=list)  # (input, value) pairs for readers; a value is a str or a Phrase
+    reason: str | Phrase = ""  # why it is missing, or a caveat
     sources: frozenset = frozenset()
 
     @property
@@ -193,7 +209,7 @@ def soybean_progress(record: pd.Series, rows: pd.DataFrame, as_of, weights: pd.S
                      series: str = COMMITMENT_SERIES) -> tuple[cm.Progress | None, pd.DataFrame]:
     """Progress of one tonnage commitment from preloaded soybean rows, as the purchases report measures it.
 
-    The in-memory twin of :func:`analysis.domain.purchases.track` for one series:
+    The in-memory twin of the purchases report's measure for one series:
     ``rows`` are that series' preferred tonnage rows (any dates); only those
     whose period ended by ``as_of`` count.
 
@@ -204,8 +220,8 @@ def soybean_progress(record: pd.Series, rows: pd.DataFrame, as_of, weights: pd.S
     """
     deal = cm.Commitment(record["commitment_id"], float(record["target"]), record["start"], record["deadline"], record["unit"])
     known = obs.known_as_of(rows, as_of)
-    if purchases.SERIES[series].kind == "since_start":
-        curve, used = purchases.since_start_curve(known, deal)
+    if cm.SERIES[series].kind == "since_start":
+        curve, used = cm.since_start_curve(known, deal)
     else:
         used = obs.monthly_partition(known)
         curve = cm.monthly_cumulative(used, deal, as_of).curve
@@ -251,14 +267,12 @@ def commitment_component(in_scope: pd.DataFrame, soy_rows: pd.DataFrame, phase_o
         The component, and one row per commitment in scope with a target:
         ``commitment_id``, ``measured_by``, ``unit``, ``achieved``,
         ``expected``, ``counted_through``, ``score`` (NaN when unmeasured),
-        ``status`` (computed, for tonnage pledges) and ``note``.
+        ``status`` (computed, for tonnage pledges) and ``note`` (a str or a :class:`Phrase`).
     """
-    from analysis.views import text
-
     rows, sources = [], set()
     for record in in_scope[in_scope["unit"] == "t"].itertuples():
         p, used = soybean_progress(pd.Series(record._asdict()), soy_rows, as_of, soy_weights, series)
-        label = purchases.SERIES[series].label
+        label = cm.SERIES[series].label
         if p is None:
             rows.append((record.commitment_id, label, "t", None, None, None, None, None, "no figure in the data yet"))
             continue
@@ -269,8 +283,10 @@ def commitment_component(in_scope: pd.DataFrame, soy_rows: pd.DataFrame, phase_o
     if (in_scope["agreement"] == PHASE_ONE_AGREEMENT).any():
         snap = phase_one_snapshot(phase_one, as_of)
         if len(snap):
-            detail = "; ".join(f"{b}: {text.quantity(p, 'usd')} of {text.quantity(t, 'usd')}"
-                               for b, p, t in zip(snap["basis"], snap["ytd_purchased"], snap["ytd_target"]))
+            pieces = []
+            for b, p, t in zip(snap["basis"], snap["ytd_purchased"], snap["ytd_target"]):
+                pieces += (["; "] if pieces else []) + [f"{b}: ", ("usd", p), " of ", ("usd", t)]
+            detail = Phrase.of(*pieces)
             rows.append(("phase-one-goods (PIIE tracker)", "PIIE year-to-date goods snapshot, by basis", "usd",
                          float(snap["ytd_purchased"].mean()), float(snap["ytd_target"].mean()), snap["as_of"].iloc[0],
                          float(snap["score"].mean()), None, detail))
@@ -282,7 +298,7 @@ def commitment_component(in_scope: pd.DataFrame, soy_rows: pd.DataFrame, phase_o
     table = pd.DataFrame(rows, columns=["commitment_id", "measured_by", "unit", "achieved", "expected", "counted_through",
                                         "score", "status", "note"])
     scored = table["score"].dropna()
-    inputs = [(f"{r.commitment_id}", f"{text.percent(r.score)} ({r.note})" if pd.notna(r.score) else r.note)
+    inputs = [(f"{r.commitment_id}", Phrase.of(("percent", r.score), " (", r.note, ")") if pd.notna(r.score) else r.note)
               for r in table.itertuples()]
     if scored.empty:
         reason = ("no commitment in scope has a measured figure" if len(table)
@@ -334,11 +350,10 @@ def tariff_component(tariffs: pd.DataFrame, as_of, unsourced_after=None) -> Comp
         Set when a scheduled expiry passed after this date with no sourced
         outcome: the tariff level since then is unknown, so the component is missing.
     """
-    from analysis.views import text
-
     if unsourced_after is not None:
-        return Component("tariffs", None, [], f"a scheduled expiry passed after {text.day(unsourced_after)} and no source "
-                                              "says what happened, so the tariff level since then is not known")
+        return Component("tariffs", None, [], Phrase.of("a scheduled expiry passed after ", ("day", unsourced_after),
+                                                        " and no source says what happened, so the tariff level since "
+                                                        "then is not known"))
     scores, inputs, sources = [], [], set()
     for direction, label in tf.DIRECTIONS.items():
         peak_date, top = tf.peak(tariffs, direction, as_of)
@@ -347,7 +362,7 @@ def tariff_component(tariffs: pd.DataFrame, as_of, unsourced_after=None) -> Comp
             inputs.append((label, "no all-goods headline layer recorded by this date"))
             continue
         scores.append(100 * (top - now) / top)
-        inputs.append((label, f"now {now:g} points, peak {top:g} from {text.day(peak_date)}"))
+        inputs.append((label, Phrase.of(f"now {now:g} points, peak {top:g} from ", ("day", peak_date))))
         rows = tf.headline_rows(tariffs, direction)
         sources |= set(rows.loc[rows["effective"] <= pd.Timestamp(as_of), "source_id"])
     if not scores:
@@ -413,20 +428,18 @@ def expiry_view(scheduled: pd.DataFrame, commitments: pd.DataFrame, as_of, data_
 
 def expiry_component(view: pd.DataFrame, scale_days: int) -> Component:
     """Days to the next scheduled truce expiry, on a scale where ``scale_days`` or more scores 100."""
-    from analysis.views import text
-
     passed = view[view["passed"] & view["truce_expiry"] & (view["type"] == "expiry")]
     if len(passed):
         first = passed["date"].min()
-        return Component("expiry", None, [("Passed without a sourced outcome", text.day(first))],
-                         f"the scheduled expiry of {text.day(first)} has passed and no source says what happened: "
-                         "neither an extension nor a lapse is assumed", frozenset(passed["source_id"]))
+        return Component("expiry", None, [("Passed without a sourced outcome", Phrase.of(("day", first)))],
+                         Phrase.of("the scheduled expiry of ", ("day", first), " has passed and no source says what "
+                                   "happened: neither an extension nor a lapse is assumed"), frozenset(passed["source_id"]))
     ahead = view[(view["days"] > 0) & view["truce_expiry"]]
     if ahead.empty:
         return Component("expiry", None, [], "no scheduled truce expiry is known on this date")
     nxt = ahead[ahead["date"] == ahead["date"].min()]
     days = int(nxt["days"].iloc[0])
-    inputs = [("Next scheduled truce expiry", text.day(nxt["date"].iloc[0])), ("Days to it", f"{days:,}"),
+    inputs = [("Next scheduled truce expiry", Phrase.of(("day", nxt["date"].iloc[0]))), ("Days to it", f"{days:,}"),
               ("Scale", f"{scale_days:,} days or more scores 100"), ("Items due that day", str(len(nxt)))]
     return Component("expiry", 100 * min(days, scale_days) / scale_days, inputs, "", frozenset(nxt["source_id"]))
 
@@ -477,8 +490,8 @@ class Frames:
             "phase_one": self.phase_one, "soybeans": self.soybeans})
         self.data_end = pd.Timestamp(self.observed.max()) if len(self.observed) else None
         self.scheduled = scheduled_items(self.events, self.commitments, self.sources)
-        self.soy_rows = {name: obs.preferred(self.soybeans, name, "t") for name in purchases.SERIES}
-        self.soy_weights = (purchases.baseline_weights(self.soybeans, COMMITMENT_BASELINE_YEAR)[0]
+        self.soy_rows = {name: obs.preferred(self.soybeans, name, "t") for name in cm.SERIES}
+        self.soy_weights = (cm.baseline_weights(self.soybeans, COMMITMENT_BASELINE_YEAR)[0]
                             if COMMITMENT_METHOD == "seasonal" else None)
         # The only rows tariffs.peak and stacked_headline read: preferred all-goods headline layers.
         self.stack_rows = self.tariffs[(self.tariffs["kind"] == "headline") & self.tariffs["preferred"]
@@ -504,11 +517,11 @@ def load_frames() -> Frames:
 class Settings:
     """Index parameters other than ``as_of``."""
 
-    weights: dict
-    event_window_days: int = 90
-    horizon_days: int = 180
-    expiry_scale_days: int = 365
-    commitment_series: str = COMMITMENT_SERIES
+    weights: dict  # component -> weight, as checked by :func:`check_weights`
+    event_window_days: int
+    horizon_days: int
+    expiry_scale_days: int
+    commitment_series: str
 
 
 @dataclass(frozen=True)
@@ -648,8 +661,8 @@ def check_parameters(*, as_of: str, weight_commitments: float, weight_events: fl
                         ("warning_months", warning_months), ("reference_months", reference_months)]:
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             raise ParameterError(name, f"{value!r} must be a positive whole number")
-    if commitment_series not in purchases.SERIES:
-        raise ParameterError("commitment_series", f"{commitment_series!r} is not one of: {', '.join(purchases.SERIES)}")
+    if commitment_series not in cm.SERIES:
+        raise ParameterError("commitment_series", f"{commitment_series!r} is not one of: {', '.join(cm.SERIES)}")
     if reference_months <= warning_months:
         raise ParameterError("reference_months", f"{reference_months!r} must be more than warning_months "
                                                  f"({warning_months}), so the reference comes before the lead window")
@@ -673,18 +686,27 @@ class Dashboard:
     sources: pd.DataFrame
 
 
-def compute(as_of: str = "latest", weight_commitments: float = 0.25, weight_events: float = 0.25,
-            weight_tariffs: float = 0.2, weight_expiry: float = 0.15, weight_base_rate: float = 0.15,
-            event_window_days: int = 90, horizon_days: int = 180, expiry_scale_days: int = 365,
-            commitment_series: str = COMMITMENT_SERIES, timeline_days: int = 180, backtest_from: str = "2018-01-01",
-            warning_months: int = 3, reference_months: int = 6) -> Dashboard:
+@dataclass(frozen=True)
+class Weights:
+    """The weight of each component in the index, as set (zero or more, not all zero)."""
+
+    commitments: float
+    events: float
+    tariffs: float
+    expiry: float
+    base_rate: float
+
+
+def compute(*, as_of: str, weights: Weights, event_window_days: int, horizon_days: int, expiry_scale_days: int,
+            commitment_series: str, timeline_days: int, backtest_from: str, warning_months: int,
+            reference_months: int) -> Dashboard:
     """Compute everything the durability dashboard shows.
 
     Parameters
     ----------
     as_of : str
         ISO date, or ``"latest"`` for the latest observed date in the data read.
-    weight_commitments, weight_events, weight_tariffs, weight_expiry, weight_base_rate : float
+    weights : Weights
         Component weights (zero or more, not all zero); re-normalised over the
         components that have data.
     event_window_days : int
@@ -695,7 +717,7 @@ def compute(as_of: str = "latest", weight_commitments: float = 0.25, weight_even
         Days to the next expiry at or beyond which that component scores 100.
     commitment_series : str
         The soybean series that measures tonnage pledges (a key of
-        :data:`analysis.domain.purchases.SERIES`; the purchases report's default).
+        :data:`analysis.domain.commitments.SERIES`; the purchases report's default).
     timeline_days : int
         How far back the timeline of recent events reaches.
     backtest_from : str
@@ -704,9 +726,9 @@ def compute(as_of: str = "latest", weight_commitments: float = 0.25, weight_even
         The backtest compares the index 1 to ``warning_months`` months before
         each breakdown with its level ``reference_months`` before it.
     """
-    weights = check_parameters(
-        as_of=as_of, weight_commitments=weight_commitments, weight_events=weight_events,
-        weight_tariffs=weight_tariffs, weight_expiry=weight_expiry, weight_base_rate=weight_base_rate,
+    checked = check_parameters(
+        as_of=as_of, weight_commitments=weights.commitments, weight_events=weights.events,
+        weight_tariffs=weights.tariffs, weight_expiry=weights.expiry, weight_base_rate=weights.base_rate,
         event_window_days=event_window_days, horizon_days=horizon_days, expiry_scale_days=expiry_scale_days,
         commitment_series=commitment_series, timeline_days=timeline_days, backtest_from=backtest_from,
         warning_months=warning_months, reference_months=reference_months)
@@ -716,12 +738,12 @@ def compute(as_of: str = "latest", weight_commitments: float = 0.25, weight_even
     start = obs.iso_date("backtest_from", backtest_from)
     if start > as_of_ts:
         raise ParameterError("backtest_from", f"{backtest_from!r} must be on or before as_of ({as_of_ts.date()})")
-    settings = Settings(weights, event_window_days, horizon_days, expiry_scale_days, commitment_series)
+    settings = Settings(checked, event_window_days, horizon_days, expiry_scale_days, commitment_series)
     now = snapshot(frames, as_of_ts, settings)
     series = backtest(frames, start, as_of_ts, settings)
     ends = breakdowns(frames.truces, start, as_of_ts)
     check = warning_check(series, ends, warning_months, reference_months)
-    table = sensitivity(now.scores, weights)
+    table = sensitivity(now.scores, checked)
     cited = set().union(*(c.sources for c in now.components.values()))
     cited |= set(ends["source_id"])
     known = frames.commitments[frames.commitments["announced"] <= as_of_ts]

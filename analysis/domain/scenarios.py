@@ -24,7 +24,6 @@ import pandas as pd
 from analysis import runlog
 from analysis.data import series as obs
 from analysis.domain import tariffs as tf
-from analysis.views.charts import PALETTE
 from analysis.errors import ParameterError
 from analysis.data.loaders import load_commitments, load_events, load_sources, load_tariffs
 
@@ -54,16 +53,6 @@ LAYER_LABELS = {
     "crs_average": "CRS average (no exemptions counted)",
     "other_average": "Other published estimate",
 }
-LAYER_COLOURS = {
-    "ieepa_fentanyl": PALETTE[0],
-    "ieepa_reciprocal": "#6f9bc8",
-    "section_122": "#b7cde3",
-    "cn_reciprocal_retaliation": PALETTE[1],
-    "section_301": "#8c5a2b",
-    "cn_fentanyl_retaliation": PALETTE[3],
-    "cn_farm_retaliation": PALETTE[4],
-}
-AVERAGE_SHAPES = {"piie_average": "circle", "crs_average": "triangle-up", "other_average": "diamond"}
 KEY_SEVERITY = 3
 # Events closer together than this share one letter on the chart, so labels do not collide.
 EVENT_GROUP_DAYS = 21
@@ -432,9 +421,15 @@ def layer_label(layer: str) -> str:
     return LAYER_LABELS.get(layer, layer.replace("_", " "))
 
 
-def build(as_of: str = "latest", chart_from: str = "2018-01-01", scenario: str = "snap_back",
-          custom_rate_us_on_china: float = 10.0, custom_rate_china_on_us: float = 10.0,
-          time_limited: str = "end_as_scheduled") -> TariffReport:
+@dataclass(frozen=True)
+class CustomRates:
+    """The all-goods headline rate in each direction from the expiry under the ``custom`` scenario."""
+
+    us_on_china: float
+    china_on_us: float
+
+
+def compute(*, as_of: str, chart_from: str, scenario: str, custom_rates: CustomRates, time_limited: str) -> TariffReport:
     """Compute everything the tariff report shows.
 
     Parameters
@@ -447,15 +442,15 @@ def build(as_of: str = "latest", chart_from: str = "2018-01-01", scenario: str =
         First date of the chart.
     scenario : str
         What happens at the expiry of the tariff suspensions (:data:`SCENARIOS`).
-    custom_rate_us_on_china, custom_rate_china_on_us : float
+    custom_rates : CustomRates
         Headline rates after the expiry when ``scenario`` is ``"custom"``.
     time_limited : str
         What happens to a time-limited layer whose scheduled end no source
         resolves (:data:`TIME_LIMITED`).
     """
     custom = check_parameters(as_of=as_of, chart_from=chart_from, scenario=scenario,
-                              custom_rate_us_on_china=custom_rate_us_on_china,
-                              custom_rate_china_on_us=custom_rate_china_on_us, time_limited=time_limited)
+                              custom_rate_us_on_china=custom_rates.us_on_china,
+                              custom_rate_china_on_us=custom_rates.china_on_us, time_limited=time_limited)
     tariffs, events, commitments, sources = load_tariffs(), load_events(), load_commitments(), load_sources()
     as_of_ts = obs.resolve_as_of(as_of, (tariffs, "effective"), (obs.event_evidence(events), "evidence"),
                                  (commitments, "announced"), (sources, "accessed"))

@@ -1,7 +1,7 @@
 """What the durability dashboard shows: its prose, tables and charts.
 
 The index itself (components, weights, backtest) is computed in
-:mod:`analysis.durability`; this module only turns a computed
+:mod:`analysis.domain.durability`; this module only turns a computed
 :class:`~analysis.domain.durability.Dashboard` into what a reader sees.
 """
 
@@ -13,13 +13,29 @@ import altair as alt
 import pandas as pd
 
 from analysis.data import provenance
-from analysis.domain import purchases
+from analysis.domain import commitments as cm
+from analysis.views import text
 from analysis.views.charts import PALETTE
 from analysis.domain.durability import (COMMITMENT_BASELINE_YEAR, COMMITMENT_METHOD, COMPONENTS, DIRECTION, Dashboard,
-                                 effective_weights, recent_events)
+                                        Phrase, effective_weights, recent_events)
 
 SCALE = 100  # the index and every component run from 0 to this
 SENSITIVITY_FACTORS = (0.5, 1.5)
+
+
+# How each kind of value in a Phrase is written for readers.
+PHRASE_FORMATS = {"day": text.day, "percent": text.percent, "usd": lambda value: text.quantity(value, "usd")}
+
+
+def words(value) -> str:
+    """A component's input, reason or note as readers see it: a :class:`Phrase` formatted, a str as it is.
+
+    >>> words(Phrase.of("peak from ", ("day", "2025-04-10"))), words("no figure")
+    ('peak from 10 Apr 2025', 'no figure')
+    """
+    if not isinstance(value, Phrase):
+        return value
+    return "".join(part if isinstance(part, str) else PHRASE_FORMATS[part[0]](part[1]) for part in value.parts)
 
 
 def _score(value) -> str:
@@ -69,8 +85,8 @@ def components_table(d: Dashboard) -> pd.DataFrame:
             "Weight set": f"{d.settings.weights[key]:g}",
             "Weight used": f"{used[key]:.3f}",
             "Points of the index": "" if c.missing else f"{used[key] * c.score:.1f}",
-            "Inputs": "; ".join(f"{name}: {value}" for name, value in c.inputs),
-            "Note": c.reason,
+            "Inputs": "; ".join(f"{name}: {words(value)}" for name, value in c.inputs),
+            "Note": words(c.reason),
         })
     return pd.DataFrame(rows)
 
@@ -82,7 +98,7 @@ def missing_text(d: Dashboard) -> str:
         return "Every component has data on this date, so the weights are used as set (scaled to sum to one)."
     w = d.settings.weights
     left = sum(w[k] for k, c in d.now.components.items() if not c.missing)
-    lines = [f"- **{c.label}** is missing: {html.escape(c.reason)}. No score is invented for it." for c in missing]
+    lines = [f"- **{c.label}** is missing: {html.escape(words(c.reason))}. No score is invented for it." for c in missing]
     if left > 0:
         whose = "Its weight is" if len(missing) == 1 else "Their weights are"
         lines.append(f"- {whose} left out and the remaining weights, which sum to {left:g}, are divided by "
@@ -223,11 +239,11 @@ def commitments_text(d: Dashboard) -> str:
         if not isinstance(r.status, str):
             # A Phase One snapshot: the note lists each basis, purchases against the pro-rated target.
             lines.append(f"- `{name}`: {html.escape(r.measured_by)} dated {text.day(r.counted_through)}, purchases "
-                         f"against the pro-rated target: {html.escape(r.note)}; mean **{r.score:.0f} of {SCALE}**.")
+                         f"against the pro-rated target: {html.escape(words(r.note))}; mean **{r.score:.0f} of {SCALE}**.")
             continue
         line = (f"- `{name}`: {html.escape(r.measured_by)} show {text.quantity(r.achieved, r.unit)} counted through "
                 f"{text.day(r.counted_through)} against {text.quantity(r.expected, r.unit)} due on the pro-rated path: "
-                f"**{r.score:.0f} of {SCALE}** ({html.escape(r.note)}).")
+                f"**{r.score:.0f} of {SCALE}** ({html.escape(words(r.note))}).")
         if r.commitment_id in recorded.index and isinstance(r.status, str):
             rec = recorded.loc[r.commitment_id]
             said = rec["status"].replace("_", " ")
@@ -401,7 +417,7 @@ def backtest_chart(d: Dashboard) -> alt.LayerChart:
 def method_text(d: Dashboard) -> str:
     """How each component is scored, with this run's settings."""
     s = d.settings
-    series = purchases.SERIES[s.commitment_series].label
+    series = cm.SERIES[s.commitment_series].label
     return "\n".join([
         f"- **{COMPONENTS['commitments']}**: for each quantified commitment that bears on the truce, "
         f"`{SCALE} x min(achieved / due on the pro-rated path, 1)`, averaged. Soybean tonnage pledges are measured with "
@@ -429,7 +445,7 @@ def gaps_text(d: Dashboard) -> str:
     """Gaps that limit the dashboard on this date."""
     from analysis.views import text
 
-    lines = [f"- {c.label}: {html.escape(c.reason)}." for c in d.now.components.values() if c.missing]
+    lines = [f"- {c.label}: {html.escape(words(c.reason))}." for c in d.now.components.values() if c.missing]
     nodata = d.now.commitments[d.now.commitments["score"].isna()] if len(d.now.commitments) else d.now.commitments
     for r in nodata.itertuples():
         lines.append(f"- Commitment `{html.escape(r.commitment_id)}`: no figure in {html.escape(r.measured_by)}.")

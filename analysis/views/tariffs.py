@@ -1,7 +1,7 @@
 """What the tariffs report shows: its prose, tables and charts.
 
 The computations (known tariffs, live suspensions, scenarios, chart frames)
-are in :mod:`analysis.tariff_scenarios`; this module turns a computed
+are in :mod:`analysis.domain.scenarios`; this module turns a computed
 :class:`~analysis.domain.scenarios.TariffReport` into what a reader sees.
 """
 
@@ -12,9 +12,19 @@ import pandas as pd
 
 from analysis.data import provenance
 from analysis.views.charts import PALETTE, time_span
-from analysis.domain.scenarios import (AVERAGE_SHAPES, DIRECTIONS, LAYER_COLOURS, LAYER_LABELS, SCENARIOS, TIME_LIMITED,
-                                       TariffReport, esc, layer_label, points, rate)
+from analysis.domain.scenarios import (DIRECTIONS, LAYER_LABELS, SCENARIOS, TIME_LIMITED, TariffReport, esc, layer_label,
+                                       points, rate)
 
+LAYER_COLOURS = {
+    "ieepa_fentanyl": PALETTE[0],
+    "ieepa_reciprocal": "#6f9bc8",
+    "section_122": "#b7cde3",
+    "cn_reciprocal_retaliation": PALETTE[1],
+    "section_301": "#8c5a2b",
+    "cn_fentanyl_retaliation": PALETTE[3],
+    "cn_farm_retaliation": PALETTE[4],
+}
+AVERAGE_SHAPES = {"piie_average": "circle", "crs_average": "triangle-up", "other_average": "diamond"}
 
 
 def scenario_name(scenario: str) -> str:

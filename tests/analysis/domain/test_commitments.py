@@ -201,3 +201,13 @@ def test_status_is_one_of_the_four():
     for as_of in ["2025-10-01", "2025-12-31", "2026-02-10", "2026-05-01"]:
         assert cm.evaluate(DEAL, CURVE, as_of).status in cm.STATUSES
     assert not math.isnan(cm.evaluate(DEAL, CURVE, "2026-05-01").percent)
+
+
+def test_the_purchases_default_measure_is_the_purchases_notebook_default():
+    from analysis import config
+    from truce.build.parameters import read_parameters
+
+    defaults = {p.name: p.default for p in read_parameters(config.NOTEBOOKS_DIR / "purchases.ipynb")}
+    assert (cm.PURCHASES_FLOW_SERIES, cm.PURCHASES_METHOD, cm.PURCHASES_BASELINE_YEAR) == (
+        defaults["flow_series"], defaults["method"], defaults["baseline_year"])
+    assert cm.PURCHASES_FLOW_SERIES in cm.SERIES

@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from analysis.domain import survival as history
+from analysis.views import history as history_view
 from analysis.errors import ParameterError
 
 # The hand-worked example: durations 2, 3, 3+, 5, 8+ ("+" = censored).
@@ -186,7 +187,7 @@ def test_parameters_are_checked_by_name():
     with pytest.raises(ParameterError, match="'ending': 'most' is not one of: breakdown, any"):
         history.check_parameters(as_of="latest", horizon_days=180, ending="most")
     with pytest.raises(ParameterError, match="'as_of'"):
-        history.compute(as_of="2019-13-45")
+        history.compute(as_of="2019-13-45", horizon_days=180, ending="breakdown")
 
 
 def small_history(as_of="2019-05-01", horizon=20):
@@ -201,16 +202,16 @@ def small_history(as_of="2019-05-01", horizon=20):
 def test_caveat_and_base_rate_text_are_computed_from_the_sample():
     h = small_history()
     # Durations 10 (ended), 30+, 30+: S(10) = 2/3 and stays there; C is 30 days old; 30 + 20 = 50 > 30.
-    assert "**3 truces** and **1 ending**" in history.caveat_text(h)
-    assert "Not estimable" in history.base_rate_text(h)
-    assert "50 days lies beyond the longest duration observed (30 days)" in history.base_rate_text(h)
+    assert "**3 truces** and **1 ending**" in history_view.caveat_text(h)
+    assert "Not estimable" in history_view.base_rate_text(h)
+    assert "50 days lies beyond the longest duration observed (30 days)" in history_view.base_rate_text(h)
 
 
 def test_base_rate_text_reads_the_computed_values():
     h = small_history(horizon=0)
     # S(30) / S(30) = (2/3) / (2/3) = 100%.
-    assert "**100%**" in history.base_rate_text(h)
+    assert "**100%**" in history_view.base_rate_text(h)
     # Durations >= 30: B and C, so 2 of the 3 reached that age; one more ending there takes 100% / 2 = 50 points.
-    caveat = history.caveat_text(h)
+    caveat = history_view.caveat_text(h)
     assert "2 truces of the 3 reached 30 days" in caveat
     assert "the rate would be 50 percentage points lower" in caveat

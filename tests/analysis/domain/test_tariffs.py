@@ -3,9 +3,11 @@
 import pandas as pd
 import pytest
 
+from analysis import config
 from analysis.views import tariffs as tr
 from analysis.domain import scenarios as ts
 from analysis.errors import ParameterError
+from truce.build.parameters import read_parameters
 
 US, CN = "us_on_china", "china_on_us"
 
@@ -212,8 +214,16 @@ def test_formatting_helpers():
     assert ts.normalise("Section 122; Proclamation 11012") == "section_122_proclamation_11012"
 
 
+def report(**changes):
+    """The report computed with the notebook's default parameters, ``changes`` applied."""
+    p = {q.name: q.default for q in read_parameters(config.NOTEBOOKS_DIR / "tariffs.ipynb")} | changes
+    rates = ts.CustomRates(us_on_china=p["custom_rate_us_on_china"], china_on_us=p["custom_rate_china_on_us"])
+    return ts.compute(as_of=p["as_of"], chart_from=p["chart_from"], scenario=p["scenario"], custom_rates=rates,
+                      time_limited=p["time_limited"])
+
+
 def test_report_on_real_data_before_the_extension():
-    r = ts.build(as_of="2025-06-30", scenario="custom", custom_rate_us_on_china=50.0, custom_rate_china_on_us=40.0)
+    r = report(as_of="2025-06-30", scenario="custom", custom_rate_us_on_china=50.0, custom_rate_china_on_us=40.0)
     us, cn = r.outlooks[US], r.outlooks[CN]
     assert r.cliff == pd.Timestamp("2025-08-12")  # Geneva's 90 days, as known then
     assert (us.sourced_rate, us.rates) == (30.0, {"snap_back": 54.0, "extended": 30.0, "custom": 50.0})
@@ -221,11 +231,11 @@ def test_report_on_real_data_before_the_extension():
     assert r.chart["date"].max() > r.as_of  # the scenario is drawn past the report date
     assert r.events["date"].max() <= r.as_of
     with pytest.raises(ParameterError, match="'chart_from'"):
-        ts.build(as_of="2017-06-30")
+        report(as_of="2017-06-30")
 
 
 def test_report_on_real_data_after_the_expiry_assumes_no_outcome():
-    r = ts.build()
+    r = report()
     us, cn = r.outlooks[US], r.outlooks[CN]
     assert r.cliff_passed and us.layer_ended is not None and us.ended_by["type"] == "legal"
     assert us.sourced_through < r.cliff  # a scheduled end before the expiry is unresolved
