@@ -14,44 +14,16 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.domain import commitments as cm
+# The series, the seasonal baseline and the since-start curve are shared with the durability report.
+from analysis.domain.commitments import (BASELINE_SERIES, SERIES, SeriesSpec,  # noqa: F401
+                                         baseline_weights, since_start_curve)
 from analysis import runlog
 from analysis.data import series as obs
 from analysis.errors import ParameterError
 from analysis.data.loaders import load_commitments, load_soybeans, load_sources
 
 
-@dataclass(frozen=True)
-class SeriesSpec:
-    """How a soybean series measures purchases."""
-
-    label: str
-    kind: str  # "monthly": flows per month; "since_start": totals since the commitment began
-    basis: str
-
-
-SERIES = {
-    "usda_sales_to_cn": SeriesSpec(
-        "USDA-reported export sales to China", "since_start",
-        "US export sales confirmed by USDA (weekly reports and daily flash sales): purchases when booked.",
-    ),
-    "reported_purchases_to_cn": SeriesSpec(
-        "Purchases reported by traders and officials", "since_start",
-        "Estimates by traders, officials and analysts; they include cargoes not yet confirmed by USDA.",
-    ),
-    "cn_customs_imports_from_us": SeriesSpec(
-        "China customs imports from the US", "monthly",
-        "China's customs arrivals of US soybeans: they lag purchases by the one to three months a cargo takes.",
-    ),
-    "us_exports_to_cn": SeriesSpec(
-        "US exports to China (Census/USDA)", "monthly",
-        "US export statistics: shipments leaving US ports.",
-    ),
-}
 METHODS = ("linear", "seasonal")
-BASELINE_SERIES = "cn_customs_imports_from_us"
-# Rows that count as "since the commitment began" may start a few days either side of it:
-# sources date the truce by the summit, the announcement or "late October".
-START_TOLERANCE_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -120,34 +92,6 @@ def check_parameters(*, as_of: str, commitment: str, flow_series: str, method: s
     if not isinstance(trailing_days, int) or trailing_days < 1:
         raise ParameterError("trailing_days", f"{trailing_days!r} must be a positive whole number of days")
     return record.rename(commitment)
-
-
-def since_start_curve(rows: pd.DataFrame, commitment: cm.Commitment) -> tuple[pd.Series, pd.DataFrame]:
-    """Cumulative curve from rows that total purchases since the commitment began."""
-    tolerance = pd.Timedelta(days=START_TOLERANCE_DAYS)
-    near_start = (rows["period_start"] - commitment.start).abs() <= tolerance
-    # A one-day row is a single sale, not a running total, unless it is the first day itself.
-    is_total = (rows["period_end"] > rows["period_start"]) | (rows["period_start"] == commitment.start)
-    used = rows[near_start & is_total]
-    used = used.sort_values("period_end").drop_duplicates("period_end", keep="last")
-    return pd.Series(used["value"].to_numpy(), index=pd.DatetimeIndex(used["period_end"])), used
-
-
-def baseline_weights(soybeans: pd.DataFrame, year: int) -> tuple[pd.Series, pd.DataFrame]:
-    """Monthly shares of China's customs arrivals of US soybeans in ``year``.
-
-    Raises
-    ------
-    ParameterError
-        If the baseline year is not fully covered by monthly data.
-    """
-    rows = obs.preferred(soybeans, BASELINE_SERIES, "t")
-    rows = rows[(rows["period_start"].dt.year == year) & (rows["period_end"].dt.year == year)]
-    buckets = obs.monthly_partition(rows)
-    try:
-        return cm.seasonal_weights(buckets, year), buckets
-    except ValueError as err:
-        raise ParameterError("baseline_year", str(err)) from None
 
 
 def _cumulative_frame(tracker_rows: dict[str, pd.Series], commitment: cm.Commitment, through: pd.Timestamp,
@@ -268,16 +212,3 @@ def compute(*, as_of: str, commitment: str, flow_series: str, method: str, basel
         sources=sources[sources["source_id"].isin(cited)].sort_values("source_id").reset_index(drop=True),
         by_series=by_series,
     )
-
-
-def track(as_of: str = "latest", commitment: str = "soy-12mmt", flow_series: str = "usda_sales_to_cn",
-          method: str = "seasonal", baseline_year: int = 2024, trailing_days: int = 90,
-          flows_from: str = "2024-01-01") -> Tracker:
-    """Deprecated: call :func:`compute` with every parameter by name.
-
-    Kept, with the report's defaults, only for callers written before :func:`compute`:
-    :mod:`analysis.domain.durability` reads its defaults to measure pledges as this
-    report does. The defaults must equal the notebook's parameters cell (a test checks).
-    """
-    return compute(as_of=as_of, commitment=commitment, flow_series=flow_series, method=method,
-                   baseline_year=baseline_year, trailing_days=trailing_days, flows_from=flows_from)

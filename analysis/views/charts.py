@@ -138,7 +138,7 @@ def monthly_flows(frame: pd.DataFrame, unit_label: str) -> alt.LayerChart:
 
     ``frame``: ``month`` and ``period_end`` (the bucket's first and last day),
     ``value`` (NaN when missing) and ``status`` (``reported``, ``derived``,
-    ``combined months`` or ``no data``), as built by ``purchases.track``.
+    ``combined months`` or ``no data``), as built by ``purchases.compute``.
     """
     frame = frame.assign(bar_end=frame["period_end"] + pd.Timedelta(days=1))
     colour = alt.Color("status:N", title=None,

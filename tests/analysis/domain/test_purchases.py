@@ -93,9 +93,3 @@ def test_entry_points_take_exactly_the_notebook_parameters_by_name_without_defau
     params = inspect.signature(function).parameters.values()
     assert [p.name for p in params] == list(DEFAULTS)
     assert all(p.kind is p.KEYWORD_ONLY and p.default is p.empty for p in params)
-
-
-def test_the_deprecated_track_keeps_the_notebook_defaults():
-    # analysis.domain.durability reads these defaults to measure pledges as the report does.
-    defaults = {k: v.default for k, v in inspect.signature(purchases.track).parameters.items()}
-    assert defaults == DEFAULTS
