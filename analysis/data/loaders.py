@@ -1,7 +1,8 @@
 """One loader per dataset: read ``data/<name>.csv``, validate it, return a DataFrame.
 
-Every loader validates the whole file against its schema and its references
-(``source_id`` must exist in ``sources.csv``) and raises one
+Every loader validates the whole file against its resource in the Data Package
+``data/datapackage.json`` (types, constraints, primary key), the project's rules
+and its references (``source_id`` must exist in ``sources.csv``) and raises one
 :class:`~analysis.errors.DataError` listing each problem as
 ``file:line: column: message``. Each file read is recorded in the build's run
 log (:mod:`analysis.runlog`), so a build can say which data a report depended on.
@@ -16,7 +17,7 @@ import pandas as pd
 from analysis import config
 from analysis import runlog
 from analysis.errors import DataError, Problem
-from analysis.data.schema import Table, check_references, load_schema, read_table
+from analysis.data.schema import Table, check_references, frictionless_problems, load_schema, read_table
 
 # Order matters only for reporting: sources first, since everything points at it.
 DATASETS = (
@@ -121,6 +122,10 @@ def load(name: str, path: Path | str | None = None) -> pd.DataFrame:
 def validate_all(data_dir: Path | None = None) -> list[Problem]:
     """Validate every dataset in ``data_dir`` (default: the current data directory).
 
+    On top of the loaders' checks, each file is validated by the ``frictionless``
+    library against its resource in ``data/datapackage.json``
+    (:func:`analysis.data.schema.frictionless_problems`).
+
     Returns
     -------
     list of Problem
@@ -131,6 +136,7 @@ def validate_all(data_dir: Path | None = None) -> list[Problem]:
     problems: list[Problem] = []
     for table in tables.values():
         problems += validate_table(table, tables)
+        problems += frictionless_problems(table)
     return _unique(problems)
 
 

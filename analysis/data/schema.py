@@ -1,31 +1,46 @@
-"""Validate a dataset CSV against its schema, which is also its data dictionary.
+"""Read and validate a dataset CSV against the Data Package ``data/datapackage.json``.
 
-Each dataset ``data/<name>.csv`` has a schema ``data/schema/<name>.yaml``
-(a small subset of Frictionless Table Schema, in YAML) listing its columns
-with type, requiredness, allowed values, range and unit, plus table-level
-rules: primary key, one preferred row per group, and row rules.
+The descriptor is a Frictionless Data Package: one tabular resource per dataset,
+whose Table Schema lists every column's type, constraints (required, enum,
+minimum, maximum, pattern) and description (with the unit), the primary key,
+and the foreign keys to ``sources.source_id``. The project's own rules, which
+Table Schema cannot express, sit in each resource's ``truce:rules``: the
+columns that group conflicting rows (exactly one ``preferred`` row per group)
+and row rules (date order, a derived value needs its derivation, ...).
 
-Validation never stops at the first finding: it returns every problem with
-its file, line and column, so ``truce validate`` can list them all.
+Two paths use it:
+
+* :func:`read_table` reads a CSV typed by the descriptor, with the structural,
+  type and constraint checks the descriptor states plus the project's rules. It is
+  fast (a few milliseconds), so every loader can afford it.
+* :func:`frictionless_problems` runs the ``frictionless`` library on the same
+  resource; :func:`analysis.data.loaders.validate_all` (``truce validate``) adds
+  what it finds. Importing frictionless costs seconds in a fresh process, which is
+  why loaders do not call it.
+
+Validation never stops at the first finding: every problem names its file, its
+physical line (a quoted field may span lines) and its column.
 """
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from analysis import config
 from analysis.errors import Problem
 
 TYPES = ("string", "number", "integer", "date", "boolean")
 BOOLEANS = {"true": True, "false": False}
+RULES_KEY = "truce:rules"
+_UNIT = re.compile(r"\s*Unit: (?P<unit>.*)\.$")
 
 
 @dataclass(frozen=True)
@@ -36,8 +51,8 @@ class Field:
     type: str
     required: bool = False
     enum: tuple[str, ...] | None = None
-    minimum: float | None = None
-    maximum: float | None = None
+    minimum: float | date | None = None
+    maximum: float | date | None = None
     pattern: str | None = None
     unit: str | None = None
     description: str = ""
@@ -62,8 +77,68 @@ class Schema:
 
 
 @lru_cache(maxsize=None)
+def load_package() -> dict:
+    """The Data Package descriptor ``data/datapackage.json`` as a dict."""
+    return json.loads(config.schema_path().read_text(encoding="utf-8"))
+
+
+def resource_descriptor(name: str) -> dict:
+    """The descriptor of dataset ``name``'s resource (raises ``KeyError`` if unknown)."""
+    for resource in load_package()["resources"]:
+        if resource["name"] == name:
+            return resource
+    raise KeyError(f"{config.schema_path()}: no resource named {name!r}")
+
+
+def _bound(value, type_: str):
+    if value is None:
+        return None
+    return date.fromisoformat(value) if type_ == "date" else value
+
+
+def _field(spec: dict) -> Field:
+    if spec["type"] not in TYPES:
+        raise ValueError(f"{config.schema_path()}: field {spec['name']!r} has unknown type {spec['type']!r}")
+    constraints = spec.get("constraints", {})
+    description = spec.get("description", "")
+    unit = None
+    match = _UNIT.search(description)
+    if match:
+        unit, description = match["unit"], description[: match.start()]
+    return Field(
+        name=spec["name"],
+        type=spec["type"],
+        required=bool(constraints.get("required", False)),
+        enum=tuple(str(v) for v in constraints["enum"]) if "enum" in constraints else None,
+        minimum=_bound(constraints.get("minimum"), spec["type"]),
+        maximum=_bound(constraints.get("maximum"), spec["type"]),
+        pattern=constraints.get("pattern"),
+        unit=unit,
+        description=description,
+    )
+
+
+def _as_list(value) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+_ROW_RULES = {"dateOrder": "date_order", "requiredIf": "required_if", "emptyIff": "empty_iff"}
+
+
+def _row_rule(rule: dict) -> dict:
+    kind = _ROW_RULES.get(rule["rule"])
+    if kind == "date_order":
+        return {"kind": kind, "start": rule["start"], "end": rule["end"]}
+    if kind == "required_if":
+        return {"kind": kind, "column": rule["field"], "when": dict(rule["when"])}
+    if kind == "empty_iff":
+        return {"kind": kind, "column": rule["field"], "other": rule["other"]}
+    raise ValueError(f"{config.schema_path()}: unknown row rule {rule['rule']!r}")
+
+
+@lru_cache(maxsize=None)
 def load_schema(name: str) -> Schema:
-    """Read ``data/schema/<name>.yaml`` into a :class:`Schema`.
+    """Read dataset ``name``'s resource from ``data/datapackage.json`` into a :class:`Schema`.
 
     Parameters
     ----------
@@ -74,34 +149,23 @@ def load_schema(name: str) -> Schema:
     -------
     Schema
     """
-    path = config.schema_path(name)
-    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-    fields = []
-    for f in spec["fields"]:
-        if f["type"] not in TYPES:
-            raise ValueError(f"{path}: field {f['name']!r} has unknown type {f['type']!r}")
-        fields.append(
-            Field(
-                name=f["name"],
-                type=f["type"],
-                required=bool(f.get("required", False)),
-                enum=tuple(str(v) for v in f["enum"]) if "enum" in f else None,
-                minimum=f.get("minimum"),
-                maximum=f.get("maximum"),
-                pattern=f.get("pattern"),
-                unit=f.get("unit"),
-                description=f.get("description", ""),
-            )
-        )
+    resource = resource_descriptor(name)
+    table_schema = resource["schema"]
+    rules = resource.get(RULES_KEY, {})
+    references = {}
+    for key in table_schema.get("foreignKeys", []):
+        (column,), (target_key,) = _as_list(key["fields"]), _as_list(key["reference"]["fields"])
+        target = key["reference"]["resource"] or name  # "" is the resource itself
+        references[column] = {"dataset": target, "key": target_key}
     return Schema(
-        name=spec["name"],
-        title=spec.get("title", name),
-        description=spec.get("description", ""),
-        fields=tuple(fields),
-        primary_key=tuple(spec.get("primary_key", ())),
-        one_preferred_per=tuple(spec.get("one_preferred_per", ())),
-        row_rules=tuple(spec.get("row_rules", ())),
-        references=dict(spec.get("references", {})),
+        name=resource["name"],
+        title=resource.get("title", name),
+        description=resource.get("description", ""),
+        fields=tuple(_field(f) for f in table_schema["fields"]),
+        primary_key=tuple(_as_list(table_schema.get("primaryKey", []))),
+        one_preferred_per=tuple(rules.get("onePreferredPer", ())),
+        row_rules=tuple(_row_rule(r) for r in rules.get("rowRules", ())),
+        references=references,
     )
 
 
@@ -164,6 +228,12 @@ class Table:
     rows: list[dict]
     lines: list[int]
     problems: list[Problem]
+    # Physical line on which each CSV record starts (header first), blank records
+    # included: frictionless row number ``n`` is ``record_lines[n - 1]``.
+    record_lines: list[int] = field(default_factory=lambda: [1])
+    # True when the file is structurally sound (found, UTF-8, header as the schema,
+    # well-formed CSV), so a cell-level validator can read it.
+    readable: bool = False
 
 
 def _decode(path: Path, data: bytes) -> tuple[str | None, list[Problem]]:
@@ -221,6 +291,7 @@ def read_table(name: str, path: Path | None = None) -> Table:
         return table
 
     start = reader.line_num + 1
+    table.readable = True
     while True:
         try:
             raw_row = next(reader)
@@ -228,8 +299,10 @@ def read_table(name: str, path: Path | None = None) -> Table:
             break
         except csv.Error as err:
             table.problems.append(Problem(path, start, "", f"malformed CSV: {err}"))
+            table.readable = False
             break
         line, start = start, reader.line_num + 1
+        table.record_lines.append(line)
         if not raw_row:
             continue
         if len(raw_row) != len(header):
@@ -254,6 +327,69 @@ def read_table(name: str, path: Path | None = None) -> Table:
         table.lines.append(line)
     table.problems.extend(_check_table_rules(table))
     return table
+
+
+def _cell_message(raw: str, fld: Field) -> str | None:
+    """The project's wording for a bad cell (``None`` if our checks accept it)."""
+    try:
+        value = parse_value(raw, fld)
+    except ValueError as err:
+        return str(err)
+    return _check_field(value, raw, fld)
+
+
+def frictionless_problems(table: Table) -> list[Problem]:
+    """Validate the table's file with the ``frictionless`` library against its resource.
+
+    Row numbers are mapped to physical lines, and problems :func:`read_table`
+    already reported for the same cell (or, for whole-row errors, the same line)
+    are not repeated; cell problems keep the project's wording when our checks
+    can phrase them. Foreign keys are left to :func:`check_references`, which checks
+    them against the tables actually read, so a broken ``sources.csv`` is reported
+    once, in that file. Returns nothing for a file :func:`read_table` could not read.
+    """
+    if not table.readable:
+        return []
+    from frictionless import FrictionlessException, Resource  # slow to import; only validation needs it
+
+    descriptor = copy.deepcopy(resource_descriptor(table.name))
+    descriptor.pop(RULES_KEY, None)
+    descriptor["schema"].pop("foreignKeys", None)
+    descriptor["path"] = table.path.name
+    try:
+        report = Resource(descriptor, basepath=str(table.path.parent)).validate()
+    except FrictionlessException as err:
+        return [Problem(table.path, 0, "", f"frictionless could not validate the file: {err}")]
+
+    fields = {f.name: f for f in table.schema.fields}
+    seen_cells = {(p.line, p.column) for p in table.problems}
+    seen_lines = {p.line for p in table.problems}
+    first_of: dict[int, int] = {}
+    problems = []
+    errors = list(report.errors) + [e for task in report.tasks for e in task.errors]
+    for error in errors:
+        row_number = getattr(error, "row_number", None)
+        if row_number is not None and 0 < row_number <= len(table.record_lines):
+            line = table.record_lines[row_number - 1]
+        else:
+            line = 1 if error.type.endswith("-label") or error.type == "header-error" else 0
+        column = getattr(error, "field_name", "") or ""
+        message = error.note or error.message
+        if error.type in ("type-error", "constraint-error") and column in fields:
+            message = _cell_message(str(error.cell), fields[column]) or f"{str(error.cell)!r}: {error.note}"
+        elif error.type == "primary-key":
+            column = ",".join(table.schema.primary_key)
+            match = re.search(r"row at position (\d+)", error.note or "")
+            if match:
+                earlier = int(match[1])
+                first = first_of.get(earlier, earlier)
+                first_of[row_number] = first
+                message = f"duplicate key (first on line {table.record_lines[first - 1]})"
+        if (line, column) in seen_cells or (not column and line in seen_lines):
+            continue
+        seen_cells.add((line, column))
+        problems.append(Problem(table.path, line, column, message))
+    return problems
 
 
 def _check_row_rules(row: dict, schema: Schema, path: Path, line: int) -> list[Problem]:
