@@ -15,7 +15,6 @@ PACKAGE_DIR = PROJ_ROOT / "analysis"
 NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
 REPORTS_DIR = PROJ_ROOT / "reports"
 DEFAULT_DATA_DIR = PROJ_ROOT / "data"
-SCHEMA_DIR = DEFAULT_DATA_DIR / "schema"
 
 # The Jupyter kernel `make` registers inside .venv; notebooks name it in their metadata.
 KERNEL_NAME = "truce-monitor"
