@@ -5,19 +5,21 @@ BIN    := $(VENV)/bin
 KERNEL := truce-monitor
 # Touched after a successful install; rebuilt only when the pins or the package metadata change.
 STAMP  := $(VENV)/.installed
+# The test-only tools (pytest, nbval, playwright: the `test` extra), installed by `make test` only.
+TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: report test setup lab validate clean
 
 report: $(STAMP)
 	$(BIN)/truce build
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
 
 setup: $(STAMP)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $(LAB_ARGS)
 
 validate: $(STAMP)
 	$(BIN)/truce validate
@@ -30,6 +32,10 @@ $(STAMP): $(BIN)/python requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (truce-monitor)" >/dev/null
 	touch $(STAMP)
+
+$(TEST_STAMP): $(STAMP) requirements-test.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-test.lock
+	touch $(TEST_STAMP)
 
 clean:
 	rm -rf $(VENV) reports/_failed .pytest_cache

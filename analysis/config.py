@@ -14,9 +14,7 @@ PROJ_ROOT = Path(__file__).resolve().parents[1]
 PACKAGE_DIR = PROJ_ROOT / "analysis"
 NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
 REPORTS_DIR = PROJ_ROOT / "reports"
-TEMPLATES_DIR = PACKAGE_DIR / "templates"
 DEFAULT_DATA_DIR = PROJ_ROOT / "data"
-SCHEMA_DIR = DEFAULT_DATA_DIR / "schema"
 
 # The Jupyter kernel `make` registers inside .venv; notebooks name it in their metadata.
 KERNEL_NAME = "truce-monitor"
@@ -49,13 +47,13 @@ def dataset_path(name: str) -> Path:
     return data_dir() / f"{name}.csv"
 
 
-def schema_path(name: str) -> Path:
-    """Return the schema (data dictionary) of dataset ``name``.
+def schema_path() -> Path:
+    """Return the Data Package descriptor ``data/datapackage.json``: every dataset's schema.
 
-    Schemas always come from the repository, never from a data override, so a
+    The descriptor always comes from the repository, never from a data override, so a
     vintage or a crafted test copy is checked against today's rules.
     """
-    return SCHEMA_DIR / f"{name}.yaml"
+    return DEFAULT_DATA_DIR / "datapackage.json"
 
 
 def vintages_dir() -> Path:

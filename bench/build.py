@@ -33,7 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 
-from analysis import build, config  # noqa: E402
+from truce.build import catalog  # noqa: E402
+from analysis import config  # noqa: E402
 
 
 def memory_of(proc: psutil.Process) -> int:
@@ -119,7 +120,7 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=None, help="truce build --jobs (default: cores)")
     args = parser.parse_args()
 
-    reports = list(build.discover())
+    reports = list(catalog.discover())
     cores = os.cpu_count()
     work = Path(tempfile.mkdtemp(prefix="truce-bench-"))
     a_times, b_times, serial_times, cold_times = [], [], [], []

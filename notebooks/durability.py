@@ -13,7 +13,7 @@
 #     language: python
 #     name: truce-monitor
 #   truce:
-#     checks: analysis.durability
+#     checks: analysis.domain.durability
 #     summary: A 0-100 Truce Durability Index from commitments, recent events, tariffs,
 #       the expiry calendar and the historical base rate, with its weights, sensitivity
 #       and a monthly backtest.
@@ -37,13 +37,19 @@ warning_months = 3  # the backtest reads the index 1 to this many months before 
 reference_months = 6  # ... and compares it with the index this many months before the breakdown
 
 # %%
-from analysis import charts, durability, durability_report, text
-from analysis.text import md
+from analysis.views import charts
+from analysis.domain import durability
+from analysis.views import durability as durability_report
+from analysis.views import text
+from analysis.views.text import md
 
 charts.use_report_style()
-d = durability.compute(as_of, weight_commitments, weight_events, weight_tariffs, weight_expiry, weight_base_rate,
-                       event_window_days, horizon_days, expiry_scale_days, commitment_series, timeline_days,
-                       backtest_from, warning_months, reference_months)
+weights = durability.Weights(commitments=weight_commitments, events=weight_events, tariffs=weight_tariffs,
+                             expiry=weight_expiry, base_rate=weight_base_rate)
+d = durability.compute(as_of=as_of, weights=weights, event_window_days=event_window_days, horizon_days=horizon_days,
+                       expiry_scale_days=expiry_scale_days, commitment_series=commitment_series,
+                       timeline_days=timeline_days, backtest_from=backtest_from, warning_months=warning_months,
+                       reference_months=reference_months)
 
 # %% [markdown]
 # # Truce durability dashboard

@@ -13,7 +13,7 @@
 #     language: python
 #     name: truce-monitor
 #   truce:
-#     checks: analysis.history
+#     checks: analysis.domain.survival
 #     summary: The US-China truces since 2018 side by side, with a Kaplan-Meier survival
 #       curve and the base rate that a truce of the current age lasts longer.
 #     title: How long US-China truces have lasted
@@ -25,11 +25,14 @@ horizon_days = 180  # N: the base rate is the chance that a truce of the current
 ending = "breakdown"  # breakdown | any: which endings the survival curve counts (others are censored)
 
 # %%
-from analysis import charts, history, text
-from analysis.text import md
+from analysis.views import charts
+from analysis.domain import survival
+from analysis.views import history
+from analysis.views import text
+from analysis.views.text import md
 
 charts.use_report_style()
-h = history.compute(as_of, horizon_days, ending)
+h = survival.compute(as_of=as_of, horizon_days=horizon_days, ending=ending)
 
 # %% [markdown]
 # # How long US-China truces have lasted

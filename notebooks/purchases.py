@@ -13,7 +13,7 @@
 #     language: python
 #     name: truce-monitor
 #   truce:
-#     checks: analysis.purchases
+#     checks: analysis.domain.purchases
 #     summary: China's purchases of US soybeans against its truce commitments, with
 #       linear and seasonal target paths.
 #     title: China's soybean purchase commitment tracker
@@ -29,20 +29,24 @@ trailing_days = 90  # window, in days, of the recent-pace run-rate
 flows_from = "2024-01-01"  # first month of the monthly-arrivals chart
 
 # %%
-from analysis import charts, purchases, text
-from analysis.text import md
+from analysis.domain import purchases
+from analysis.views import charts
+from analysis.views import purchases as page
+from analysis.views import text
+from analysis.views.text import md
 
 charts.use_report_style()
-t = purchases.track(as_of, commitment, flow_series, method, baseline_year, trailing_days, flows_from)
+t = purchases.compute(as_of=as_of, commitment=commitment, flow_series=flow_series, method=method,
+                      baseline_year=baseline_year, trailing_days=trailing_days, flows_from=flows_from)
 
 # %% [markdown]
 # # China's soybean purchase commitment tracker
 
 # %%
-md(purchases.headline_text(t))
+md(page.headline_text(t))
 
 # %%
-text.table(purchases.headline_table(t))
+text.table(page.headline_table(t))
 
 # %% [markdown]
 # ## What each source says
@@ -51,7 +55,7 @@ text.table(purchases.headline_table(t))
 # Chinese and US trade data. The status above uses the series chosen in the parameters.
 
 # %%
-text.table(purchases.comparison_table(t))
+text.table(page.comparison_table(t))
 
 # %% [markdown]
 # ## Cumulative purchases against the target
@@ -62,10 +66,10 @@ text.table(purchases.comparison_table(t))
 # final target; the paths are a yardstick, as in PIIE's Phase One tracker.
 
 # %%
-charts.cumulative_vs_target(t.cumulative, "t")
+page.cumulative_chart(t)
 
 # %%
-md(purchases.paths_text(t))
+md(page.paths_text(t))
 
 # %% [markdown]
 # ## Monthly arrivals in China
@@ -74,13 +78,13 @@ md(purchases.paths_text(t))
 # and publish January and February together. Months the sources do not cover are marked, not drawn as zero.
 
 # %%
-charts.monthly_flows(t.flows, "t")
+page.flows_chart(t)
 
 # %% [markdown]
 # ## Gaps in the data
 
 # %%
-md(purchases.gaps_text(t))
+md(page.gaps_text(t))
 
 # %% [markdown]
 # ## How the figures are measured
@@ -98,4 +102,4 @@ md(purchases.gaps_text(t))
 # ## Sources
 
 # %%
-text.table(purchases.sources_table(t), link_column="Url")
+text.table(page.sources_table(t), link_column="Url")

@@ -13,7 +13,7 @@
 #     language: python
 #     name: truce-monitor
 #   truce:
-#     checks: analysis.rare_earths
+#     checks: analysis.domain.rare_earths
 #     summary: China's monthly exports of rare-earth magnets, in total and to the US,
 #       indexed to a pre-control baseline and set against each export-control regime.
 #     title: Rare-earth magnet exports under China's export controls
@@ -26,21 +26,23 @@ baseline_end = "2025-03-31"  # last day of the baseline period; only months with
 chart_from = "2024-01-01"  # first month of the charts and the monthly table
 
 # %%
-from analysis import charts, text
-from analysis import rare_earths as rx
-from analysis.text import md
+from analysis.domain import rare_earths
+from analysis.views import charts
+from analysis.views import rare_earths as page
+from analysis.views import text
+from analysis.views.text import md
 
 charts.use_report_style()
-r = rx.build(as_of, baseline_start, baseline_end, chart_from)
+r = rare_earths.compute(as_of=as_of, baseline_start=baseline_start, baseline_end=baseline_end, chart_from=chart_from)
 
 # %% [markdown]
 # # Rare-earth magnet exports under China's export controls
 
 # %%
-md(rx.headline_text(r))
+md(page.headline_text(r))
 
 # %%
-text.table(rx.recovery_table(r))
+text.table(page.recovery_table(r))
 
 # %% [markdown]
 # ## Monthly exports
@@ -52,20 +54,20 @@ text.table(rx.recovery_table(r))
 # bands are the export-control regimes in the table further down.
 
 # %%
-rx.exports_chart(r.monthly, r.regimes)
+page.exports_chart(r.monthly, r.regimes)
 
 # %% [markdown]
 # ## Against the pre-control baseline
 
 # %%
-md(rx.baseline_text(r))
+md(page.baseline_text(r))
 
 # %% [markdown]
 # Each dash spans the months its figure covers, at that period's monthly average; the dashed line is the
 # baseline. Gaps are left blank rather than joined, so no line is drawn across months without data.
 
 # %%
-rx.index_chart(r.monthly, r.regimes)
+page.index_chart(r.monthly, r.regimes)
 
 # %% [markdown]
 # ## Month by month
@@ -74,10 +76,10 @@ rx.index_chart(r.monthly, r.regimes)
 # the table at the top is the latest period's monthly average as a share of the baseline monthly average.
 
 # %%
-md(rx.yoy_text(r))
+md(page.yoy_text(r))
 
 # %%
-text.table(rx.monthly_table(r))
+text.table(page.monthly_table(r))
 
 # %% [markdown]
 # ## Control regimes
@@ -87,7 +89,7 @@ text.table(rx.monthly_table(r))
 # throughout: the suspension covered only the October package.
 
 # %%
-text.table(rx.regime_table(r))
+text.table(page.regime_table(r))
 
 # %% [markdown]
 # ## Gaps in the data
@@ -95,7 +97,7 @@ text.table(rx.regime_table(r))
 # Months from the start of the charts with no figure:
 
 # %%
-md(rx.gaps_text(r))
+md(page.gaps_text(r))
 
 # %% [markdown]
 # ## How the figures are measured
@@ -112,4 +114,4 @@ md(rx.gaps_text(r))
 # ## Sources
 
 # %%
-text.table(rx.sources_table(r), link_column="Url")
+text.table(page.sources_table(r), link_column="Url")

@@ -13,7 +13,7 @@
 #     language: python
 #     name: truce-monitor
 #   truce:
-#     checks: analysis.tariff_scenarios
+#     checks: analysis.domain.scenarios
 #     summary: The headline tariff in both directions, stacked by legal layer, with
 #       PIIE's averages, key events and a stated scenario for the expiry of the tariff
 #       suspensions.
@@ -29,13 +29,16 @@ custom_rate_china_on_us = 10.0  # scenario custom only: China's all-goods rate o
 time_limited = "end_as_scheduled"  # a time-limited layer whose scheduled end no source resolves: end_as_scheduled | continue
 
 # %%
-from analysis import charts, text
-from analysis import tariff_report as tr
-from analysis import tariff_scenarios as ts
-from analysis.text import md
+from analysis.views import charts
+from analysis.views import text
+from analysis.views import tariffs as tr
+from analysis.domain import scenarios as ts
+from analysis.views.text import md
 
 charts.use_report_style()
-r = ts.build(as_of, chart_from, scenario, custom_rate_us_on_china, custom_rate_china_on_us, time_limited)
+r = ts.compute(as_of=as_of, chart_from=chart_from, scenario=scenario,
+               custom_rates=ts.CustomRates(us_on_china=custom_rate_us_on_china, china_on_us=custom_rate_china_on_us),
+               time_limited=time_limited)
 
 # %% [markdown]
 # # US-China tariffs and the next cliff

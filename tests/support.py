@@ -16,12 +16,12 @@ def _environment(env=None, data_dir=None) -> dict:
 
 
 def truce_process(*args, env=None, data_dir=None) -> subprocess.Popen:
-    """Start `python -m analysis ARGS` from an unrelated working directory."""
-    return subprocess.Popen([sys.executable, "-m", "analysis", *map(str, args)], cwd="/",
+    """Start `python -m truce ARGS` from an unrelated working directory."""
+    return subprocess.Popen([sys.executable, "-m", "truce", *map(str, args)], cwd="/",
                             env=_environment(env, data_dir), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def run_truce(*args, env=None, data_dir=None) -> subprocess.CompletedProcess:
-    """Run `python -m analysis ARGS` to completion from an unrelated working directory."""
-    return subprocess.run([sys.executable, "-m", "analysis", *map(str, args)], capture_output=True, text=True,
+    """Run `python -m truce ARGS` to completion from an unrelated working directory."""
+    return subprocess.run([sys.executable, "-m", "truce", *map(str, args)], capture_output=True, text=True,
                           env=_environment(env, data_dir), cwd="/", timeout=600)

@@ -1,4 +1,4 @@
-"""The pins cannot drift: environment.yml, requirements.lock and pyproject.toml agree."""
+"""The pins cannot drift: environment.yml, the two lock files and pyproject.toml agree."""
 
 import re
 import tomllib
@@ -12,8 +12,8 @@ def normal(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def lock_pins() -> dict:
-    text = (config.PROJ_ROOT / "requirements.lock").read_text()
+def lock_pins(lock: str = "requirements.lock") -> dict:
+    text = (config.PROJ_ROOT / lock).read_text()
     pins = {}
     for line in text.splitlines():
         if line and not line.startswith("#"):
@@ -28,7 +28,7 @@ def direct_dependencies() -> list:
 
 
 def test_every_lock_line_is_an_exact_pin():
-    text = (config.PROJ_ROOT / "requirements.lock").read_text()
+    text = "\n".join((config.PROJ_ROOT / lock).read_text() for lock in ("requirements.lock", "requirements-test.lock"))
     for line in text.splitlines():
         assert not line or line.startswith("#") or re.fullmatch(r"[A-Za-z0-9_.\-]+==[A-Za-z0-9_.+\-]+", line), line
 
@@ -48,3 +48,11 @@ def test_environment_yml_matches_the_lock():
             conda[normal(name)] = version
     pins = lock_pins()
     assert {d: conda.get(d) for d in direct_dependencies()} == {d: pins[d] for d in direct_dependencies()}
+
+
+def test_the_test_extra_is_pinned_apart_from_the_runtime():
+    project = tomllib.loads((config.PROJ_ROOT / "pyproject.toml").read_text())["project"]
+    extra = [normal(name) for name in project["optional-dependencies"]["test"]]
+    runtime, test = lock_pins(), lock_pins("requirements-test.lock")
+    assert [name for name in extra if name not in test] == []
+    assert set(runtime) & set(test) == set()

@@ -35,7 +35,7 @@ def test_defaults_build_both_reports(defaults):
         assert f"{name}: published" in result.stdout
         html = page(out, name)
         assert not re.search(r'<script[^>]+src="https?://', html)  # offline page
-        assert "history.compute(" not in html and "durability.compute(" not in html  # code hidden
+        assert "survival.compute(" not in html and "durability.compute(" not in html  # code hidden
     history, dashboard = page(out, "history"), page(out, "durability")
     assert "How long US-China truces have lasted" in history and "Kaplan-Meier" in history
     assert "Small sample." in history

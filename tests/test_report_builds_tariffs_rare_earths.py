@@ -39,7 +39,7 @@ def test_default_tariff_report_assumes_no_outcome_at_the_passed_expiry(defaults)
     assert "no source in this project says what happened" in html
     assert "not a forecast" in html and "moot" in html
     assert 'id="fig-1"' in html and 'id="fig-2"' in html
-    assert "ts.build(" not in html  # code is hidden
+    assert "ts.compute(" not in html  # code is hidden
 
 
 def test_default_rare_earth_report_lists_gaps_and_regimes(defaults):

@@ -1,0 +1,761 @@
+"""The Truce Durability Index: five transparent components, weighted, from 0 to 100.
+
+Every component is a function of what was knowable at ``as_of`` and returns a
+:class:`Component`: a score from 0 (fragile) to 100 (durable), or ``None`` when
+the data say nothing, plus the raw inputs behind it. The index is the weighted
+mean of the scored components, with the weights of missing components spread
+over the rest (re-normalised to sum to one); a missing component is never
+given a score.
+
+Components
+----------
+commitments
+    Mean fulfilment of the measured commitments in scope, each
+    ``100 * min(achieved / pro-rated target, 1)``: soybean tonnage pledges
+    from the same data and defaults as the purchases report, and PIIE's Phase
+    One year-to-date snapshots (``ytd_purchased / ytd_target``, averaged over
+    the bases reported for the latest snapshot).
+events
+    Severity-weighted balance of the events that became known in the trailing
+    window: ``50 + 50 * (D - E) / (D + E)``, where ``D`` sums the severity of
+    de-escalations, commitments and compliance and ``E`` that of escalations
+    and threats. Talks, legal rulings and scheduled dates count for neither.
+tariffs
+    How far each direction's stacked headline tariff is below its peak to
+    date, ``100 * (peak - now) / peak``, averaged over the directions that
+    have a peak.
+expiry
+    Days to the next scheduled truce expiry, ``100 * min(days, scale) / scale``:
+    an expiry a ``scale`` or more away scores 100, one due today 0.
+base_rate
+    ``100 * S(age + N) / S(age)`` from the Kaplan-Meier curve of the truces
+    known at ``as_of`` (:mod:`analysis.domain.survival`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from analysis.domain import commitments as cm
+from analysis.domain import survival as history
+from analysis import runlog
+from analysis.data import series as obs
+from analysis.domain import tariffs as tf
+from analysis.errors import ParameterError
+from analysis.data.loaders import (load_commitments, load_events, load_phase_one, load_soybeans, load_sources,
+                              load_tariffs, load_truces)
+
+COMPONENTS = {
+    "commitments": "Commitment fulfilment",
+    "events": "Balance of recent events",
+    "tariffs": "Tariffs below their peak",
+    "expiry": "Time to the next scheduled expiry",
+    "base_rate": "Historical base rate",
+}
+# Direction of each event type in the event balance; types not listed count for neither side.
+DIRECTION = {"escalation": -1, "threat": -1, "de-escalation": 1, "commitment": 1, "compliance": 1}
+# The agreement whose purchases phase_one.csv tracks.
+PHASE_ONE_AGREEMENT = "phase_one"
+# Measure tonnage pledges exactly as the purchases report does by default.
+COMMITMENT_SERIES = cm.PURCHASES_FLOW_SERIES
+COMMITMENT_METHOD = cm.PURCHASES_METHOD
+COMMITMENT_BASELINE_YEAR = cm.PURCHASES_BASELINE_YEAR
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Words for readers around values a view formats (dates, percentages, amounts).
+
+    ``parts`` are strings, shown as they are, and ``(kind, value)`` pairs whose
+    ``kind`` is ``"day"``, ``"percent"`` or ``"usd"``.
+    """
+
+    parts: tuple
+
+    @classmethod
+    def of(cls, *pieces) -> Phrase:
+        """A phrase from strings, ``(kind, value)`` pairs and other phrases, in order."""
+        parts = []
+        for piece in pieces:
+            parts.extend(piece.parts if isinstance(piece, Phrase) else [piece])
+        return cls(tuple(parts))
+
+
+@dataclass(frozen=True)
+class Component:
+    """One index component: its score (or ``None`` when missing) and what it was computed from."""
+
+    key: str
+    score: float | None
+    inputs: list = field(default_factory=list)  # (input, value) pairs for readers; a value is a str or a Phrase
+    reason: str | Phrase = ""  # why it is missing, or a caveat
+    sources: frozenset = frozenset()
+
+    @property
+    def missing(self) -> bool:
+        return self.score is None
+
+    @property
+    def label(self) -> str:
+        return COMPONENTS[self.key]
+
+
+# ---- Weights ------------------------------------------------------------------------------------
+
+def check_weights(weights: dict) -> dict:
+    """Validate the weights (one per component) and return them as floats.
+
+    Raises
+    ------
+    ParameterError
+        Naming the weight that is negative or not a number, or all of them when all are zero.
+    """
+    checked = {}
+    for key in COMPONENTS:
+        value = weights[key]
+        name = f"weight_{key}"
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+            raise ParameterError(name, f"{value!r} is not a number")
+        if value < 0:
+            raise ParameterError(name, f"{value!r} is negative; weights must be zero or more")
+        checked[key] = float(value)
+    if not any(checked.values()):
+        raise ParameterError(", ".join(f"weight_{k}" for k in COMPONENTS), "all weights are zero; at least one must be positive")
+    return checked
+
+
+def effective_weights(scores: dict, weights: dict) -> dict:
+    """Weights re-normalised over the components that have a score; missing ones get 0.
+
+    >>> effective_weights({"a": 50.0, "b": None, "c": 100.0}, {"a": 0.5, "b": 0.25, "c": 0.25})
+    {'a': 0.6666666666666666, 'b': 0.0, 'c': 0.3333333333333333}
+    """
+    total = sum(weights[k] for k, s in scores.items() if s is not None)
+    return {k: (weights[k] / total if s is not None and total > 0 else 0.0) for k, s in scores.items()}
+
+
+def combine(scores: dict, weights: dict) -> float | None:
+    """The index: weighted mean of the scored components; ``None`` if no weighted component has a score.
+
+    >>> combine({"a": 50.0, "b": None, "c": 100.0}, {"a": 0.5, "b": 0.25, "c": 0.25})
+    66.66666666666666
+    """
+    w = effective_weights(scores, weights)
+    if not any(w.values()):
+        return None
+    return sum(w[k] * s for k, s in scores.items() if s is not None)
+
+
+def sensitivity(scores: dict, weights: dict, factors=(0.5, 1.5)) -> pd.DataFrame:
+    """The index as each weight in turn is multiplied by each factor, the others unchanged.
+
+    Every variant is re-normalised like the index itself, so multiplying one
+    weight shifts share to or from all the others.
+
+    Returns
+    -------
+    DataFrame
+        ``component``, ``weight``, ``score``, then one ``x<factor>`` column per
+        factor holding the index, and ``range`` (largest minus smallest).
+    """
+    rows = []
+    for key in scores:
+        row = {"component": key, "weight": weights[key], "score": scores[key]}
+        values = []
+        for f in factors:
+            varied = dict(weights, **{key: weights[key] * f})
+            value = combine(scores, varied)
+            row[f"x{f:g}"] = value
+            values.append(value)
+        known = [v for v in values if v is not None]
+        row["range"] = (max(known) - min(known)) if known else None
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+# ---- Components ---------------------------------------------------------------------------------
+
+def fulfilment_score(achieved: float, expected: float) -> float | None:
+    """``100 * min(achieved / expected, 1)``; ``None`` when nothing is due yet.
+
+    >>> fulfilment_score(3.0, 4.0), fulfilment_score(5.0, 4.0), fulfilment_score(1.0, 0.0)
+    (75.0, 100.0, None)
+    """
+    if not expected > 0:
+        return None
+    return 100.0 * min(achieved / expected, 1.0)
+
+
+def commitments_in_scope(commitments: pd.DataFrame, as_of, truce_start=None) -> pd.DataFrame:
+    """Commitments that bear on the truce at ``as_of``.
+
+    Announced by ``as_of``, started, not superseded by a commitment known by
+    then, and either still running or (when a truce is in force) due since
+    that truce began: a pledge of the current truce that fell due keeps
+    counting, one from an earlier truce does not.
+    """
+    as_of = pd.Timestamp(as_of)
+    known = commitments[commitments["announced"] <= as_of]
+    replaced = set(known["supersedes"].dropna())
+    known = known[~known["commitment_id"].isin(replaced)]
+    floor = as_of if truce_start is None else min(pd.Timestamp(truce_start), as_of)
+    live = known["deadline"].isna() | (known["deadline"] >= floor)
+    return known[(known["start"] <= as_of) & live]
+
+
+def soybean_progress(record: pd.Series, rows: pd.DataFrame, as_of, weights: pd.Series | None,
+                     series: str = COMMITMENT_SERIES) -> tuple[cm.Progress | None, pd.DataFrame]:
+    """Progress of one tonnage commitment from preloaded soybean rows, as the purchases report measures it.
+
+    The in-memory twin of the purchases report's measure for one series:
+    ``rows`` are that series' preferred tonnage rows (any dates); only those
+    whose period ended by ``as_of`` count.
+
+    Returns
+    -------
+    (Progress or None, DataFrame)
+        ``None`` when the series has no figure for the commitment yet; the rows the curve used.
+    """
+    deal = cm.Commitment(record["commitment_id"], float(record["target"]), record["start"], record["deadline"], record["unit"])
+    known = obs.known_as_of(rows, as_of)
+    if cm.SERIES[series].kind == "since_start":
+        curve, used = cm.since_start_curve(known, deal)
+    else:
+        used = obs.monthly_partition(known)
+        curve = cm.monthly_cumulative(used, deal, as_of).curve
+    if curve.empty:
+        return None, used.iloc[0:0]
+    return cm.evaluate(deal, curve, as_of, weights=weights), used
+
+
+def phase_one_snapshot(phase_one: pd.DataFrame, as_of) -> pd.DataFrame:
+    """PIIE's latest year-to-date goods snapshot dated by ``as_of``, one row per basis.
+
+    Returns
+    -------
+    DataFrame
+        ``as_of``, ``basis``, ``ytd_purchased``, ``ytd_target``, ``score`` and
+        ``source_id`` (both rows' sources, comma-joined); empty when there is none.
+    """
+    rows = phase_one[phase_one["preferred"] & (phase_one["category"] == "goods_total")
+                     & phase_one["measure"].isin(["ytd_purchased", "ytd_target"])
+                     & (phase_one["as_of"] <= pd.Timestamp(as_of))]
+    wide = rows.pivot_table(index=["as_of", "basis"], columns="measure", values="value", aggfunc="first")
+    if not {"ytd_purchased", "ytd_target"} <= set(wide.columns):
+        return pd.DataFrame(columns=["as_of", "basis", "ytd_purchased", "ytd_target", "score", "source_id"])
+    # A snapshot counts only where both the purchases and the pro-rated target are sourced.
+    wide = wide.dropna(subset=["ytd_purchased", "ytd_target"]).reset_index()
+    latest = wide[wide["as_of"] == wide["as_of"].max()].copy()
+    latest["score"] = [fulfilment_score(p, t) for p, t in zip(latest["ytd_purchased"], latest["ytd_target"])]
+    cited = rows.groupby(["as_of", "basis"])["source_id"].agg(lambda s: ", ".join(sorted(set(s))))
+    latest["source_id"] = [cited[(a, b)] for a, b in zip(latest["as_of"], latest["basis"])]
+    return latest[["as_of", "basis", "ytd_purchased", "ytd_target", "score", "source_id"]].reset_index(drop=True)
+
+
+def commitment_component(in_scope: pd.DataFrame, soy_rows: pd.DataFrame, phase_one: pd.DataFrame, as_of,
+                         soy_weights: pd.Series | None, series: str = COMMITMENT_SERIES) -> tuple[Component, pd.DataFrame]:
+    """Mean fulfilment of the measured commitments in scope.
+
+    ``soy_rows`` are the preferred tonnage rows of the soybean ``series``
+    that measures tonnage pledges.
+
+    Returns
+    -------
+    (Component, DataFrame)
+        The component, and one row per commitment in scope with a target:
+        ``commitment_id``, ``measured_by``, ``unit``, ``achieved``,
+        ``expected``, ``counted_through``, ``score`` (NaN when unmeasured),
+        ``status`` (computed, for tonnage pledges) and ``note`` (a str or a :class:`Phrase`).
+    """
+    rows, sources = [], set()
+    for record in in_scope[in_scope["unit"] == "t"].itertuples():
+        p, used = soybean_progress(pd.Series(record._asdict()), soy_rows, as_of, soy_weights, series)
+        label = cm.SERIES[series].label
+        if p is None:
+            rows.append((record.commitment_id, label, "t", None, None, None, None, None, "no figure in the data yet"))
+            continue
+        score = fulfilment_score(p.achieved, p.expected)
+        note = f"{p.status} against the {p.method} path" if score is not None else "nothing due yet on the path"
+        rows.append((record.commitment_id, label, "t", p.achieved, p.expected, p.counted_through, score, p.status, note))
+        sources |= set(used["source_id"])
+    if (in_scope["agreement"] == PHASE_ONE_AGREEMENT).any():
+        snap = phase_one_snapshot(phase_one, as_of)
+        if len(snap):
+            pieces = []
+            for b, p, t in zip(snap["basis"], snap["ytd_purchased"], snap["ytd_target"]):
+                pieces += (["; "] if pieces else []) + [f"{b}: ", ("usd", p), " of ", ("usd", t)]
+            detail = Phrase.of(*pieces)
+            rows.append(("phase-one-goods (PIIE tracker)", "PIIE year-to-date goods snapshot, by basis", "usd",
+                         float(snap["ytd_purchased"].mean()), float(snap["ytd_target"].mean()), snap["as_of"].iloc[0],
+                         float(snap["score"].mean()), None, detail))
+            for ids in snap["source_id"]:
+                sources |= set(ids.split(", "))
+        else:
+            rows.append(("phase-one-goods (PIIE tracker)", "PIIE year-to-date goods snapshot", "usd", None, None, None,
+                         None, None, "no snapshot dated by this date"))
+    table = pd.DataFrame(rows, columns=["commitment_id", "measured_by", "unit", "achieved", "expected", "counted_through",
+                                        "score", "status", "note"])
+    scored = table["score"].dropna()
+    inputs = [(f"{r.commitment_id}", Phrase.of(("percent", r.score), " (", r.note, ")") if pd.notna(r.score) else r.note)
+              for r in table.itertuples()]
+    if scored.empty:
+        reason = ("no commitment in scope has a measured figure" if len(table)
+                  else "no quantified commitment is in scope on this date")
+        return Component("commitments", None, inputs, reason, frozenset(sources)), table
+    return Component("commitments", float(scored.mean()), inputs, "", frozenset(sources)), table
+
+
+def known_dates(events: pd.DataFrame) -> pd.Series:
+    """When each event became known: its ``reported`` date if earlier than ``date``, else ``date``."""
+    return events["date"].where(events["reported"].isna() | (events["reported"] > events["date"]), events["reported"])
+
+
+def window_events(events: pd.DataFrame, as_of, days: int) -> pd.DataFrame:
+    """Events knowable at ``as_of`` that became known in the ``days`` up to and including it."""
+    as_of = pd.Timestamp(as_of)
+    known = obs.dated_as_of(events, as_of)
+    when = known_dates(known)
+    return known[(when > as_of - pd.Timedelta(days=days)) & (when <= as_of)].assign(known=when)
+
+
+def event_component(events: pd.DataFrame, as_of, window_days: int) -> Component:
+    """Severity-weighted balance of de-escalatory and escalatory events in the trailing window.
+
+    Score ``50 + 50 * (D - E) / (D + E)``; missing when no event with a
+    direction falls in the window (an empty ledger is not a calm one).
+    """
+    window = window_events(events, as_of, window_days)
+    direction = window["type"].map(DIRECTION).fillna(0)
+    de = float(window.loc[direction > 0, "severity"].sum())
+    esc = float(window.loc[direction < 0, "severity"].sum())
+    inputs = [("Window", f"{window_days} days to the report date"),
+              ("De-escalatory events (severity sum)", f"{int((direction > 0).sum())} ({de:g})"),
+              ("Escalatory events (severity sum)", f"{int((direction < 0).sum())} ({esc:g})"),
+              ("Events counted for neither side", str(int((direction == 0).sum())))]
+    sources = frozenset(window["source_id"])
+    if de + esc == 0:
+        return Component("events", None, inputs, f"no escalation or de-escalation is recorded in the {window_days} days "
+                                                 "to the report date", sources)
+    return Component("events", 50 + 50 * (de - esc) / (de + esc), inputs, "", sources)
+
+
+def tariff_component(tariffs: pd.DataFrame, as_of, unsourced_after=None) -> Component:
+    """How far each direction's stacked headline tariff is below its peak, averaged.
+
+    Parameters
+    ----------
+    unsourced_after : date-like, optional
+        Set when a scheduled expiry passed after this date with no sourced
+        outcome: the tariff level since then is unknown, so the component is missing.
+    """
+    if unsourced_after is not None:
+        return Component("tariffs", None, [], Phrase.of("a scheduled expiry passed after ", ("day", unsourced_after),
+                                                        " and no source says what happened, so the tariff level since "
+                                                        "then is not known"))
+    scores, inputs, sources = [], [], set()
+    for direction, label in tf.DIRECTIONS.items():
+        peak_date, top = tf.peak(tariffs, direction, as_of)
+        now = tf.stacked_headline(tariffs, direction, as_of)
+        if top <= 0:
+            inputs.append((label, "no all-goods headline layer recorded by this date"))
+            continue
+        scores.append(100 * (top - now) / top)
+        inputs.append((label, Phrase.of(f"now {now:g} points, peak {top:g} from ", ("day", peak_date))))
+        rows = tf.headline_rows(tariffs, direction)
+        sources |= set(rows.loc[rows["effective"] <= pd.Timestamp(as_of), "source_id"])
+    if not scores:
+        return Component("tariffs", None, inputs, "no stacked headline tariff is recorded by this date", frozenset(sources))
+    return Component("tariffs", sum(scores) / len(scores), inputs, "", frozenset(sources))
+
+
+def scheduled_items(events: pd.DataFrame, commitments: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """Scheduled events (type expiry or scheduling) with the date each became knowable.
+
+    A scheduled date carries no ``reported`` date of its own; it was knowable
+    from the earliest of: its ``reported`` date, its source's ``published``
+    date, the date anything else citing the same source became known, and the
+    announcement of a commitment whose deadline is that date. With none of
+    these it counts as known only on the date itself.
+
+    Returns
+    -------
+    DataFrame
+        The scheduled events plus ``known_from`` and ``truce_deadline``: the
+        earliest announcement of a commitment due that day (NaT if none).
+    """
+    scheduled = events[events["type"].isin(obs.SCHEDULED_TYPES)].copy()
+    happened = events[~events["type"].isin(obs.SCHEDULED_TYPES)]
+    by_source = pd.concat([
+        pd.DataFrame({"source_id": happened["source_id"], "when": known_dates(happened)}),
+        pd.DataFrame({"source_id": commitments["source_id"], "when": commitments["announced"]}),
+        pd.DataFrame({"source_id": commitments["evidence_source_id"], "when": commitments["status_as_of"]}),
+    ]).dropna().groupby("source_id")["when"].min()
+    published = sources.set_index("source_id")["published"]
+    due = commitments.dropna(subset=["deadline"]).groupby("deadline")["announced"].min()
+    scheduled["truce_deadline"] = scheduled["date"].map(due)
+    candidates = pd.DataFrame({
+        "reported": scheduled["reported"],
+        "published": scheduled["source_id"].map(published),
+        "same_source": scheduled["source_id"].map(by_source),
+        "deadline": scheduled["truce_deadline"],
+    })
+    scheduled["known_from"] = candidates.min(axis=1).fillna(scheduled["date"])
+    return scheduled.sort_values(["date", "event_id"]).reset_index(drop=True)
+
+
+def expiry_view(scheduled: pd.DataFrame, commitments: pd.DataFrame, as_of, data_end) -> pd.DataFrame:
+    """Scheduled items known at ``as_of`` that are still ahead or passed beyond the data.
+
+    Returns
+    -------
+    DataFrame
+        ``scheduled`` rows with ``days`` (from ``as_of``), ``truce_expiry``
+        (a commitment known at ``as_of`` falls due that day) and ``passed``
+        (the date is on or before ``as_of`` but after the last date the data
+        record anything, so no source says what happened).
+    """
+    as_of = pd.Timestamp(as_of)
+    known = scheduled[scheduled["known_from"] <= as_of].copy()
+    due = set(commitments.loc[commitments["announced"] <= as_of, "deadline"].dropna())
+    known["truce_expiry"] = known["date"].isin(due)
+    known["days"] = (known["date"] - as_of).dt.days
+    beyond = data_end is not None and as_of > pd.Timestamp(data_end)
+    known["passed"] = beyond & (known["date"] <= as_of) & (known["date"] > pd.Timestamp(data_end or as_of))
+    return known[(known["date"] > as_of) | known["passed"]].reset_index(drop=True)
+
+
+def expiry_component(view: pd.DataFrame, scale_days: int) -> Component:
+    """Days to the next scheduled truce expiry, on a scale where ``scale_days`` or more scores 100."""
+    passed = view[view["passed"] & view["truce_expiry"] & (view["type"] == "expiry")]
+    if len(passed):
+        first = passed["date"].min()
+        return Component("expiry", None, [("Passed without a sourced outcome", Phrase.of(("day", first)))],
+                         Phrase.of("the scheduled expiry of ", ("day", first), " has passed and no source says what "
+                                   "happened: neither an extension nor a lapse is assumed"), frozenset(passed["source_id"]))
+    ahead = view[(view["days"] > 0) & view["truce_expiry"]]
+    if ahead.empty:
+        return Component("expiry", None, [], "no scheduled truce expiry is known on this date")
+    nxt = ahead[ahead["date"] == ahead["date"].min()]
+    days = int(nxt["days"].iloc[0])
+    inputs = [("Next scheduled truce expiry", Phrase.of(("day", nxt["date"].iloc[0]))), ("Days to it", f"{days:,}"),
+              ("Scale", f"{scale_days:,} days or more scores 100"), ("Items due that day", str(len(nxt)))]
+    return Component("expiry", 100 * min(days, scale_days) / scale_days, inputs, "", frozenset(nxt["source_id"]))
+
+
+def base_rate_component(table: pd.DataFrame, horizon_days: int) -> tuple[Component, history.BaseRate | None]:
+    """``100 * S(age + N) / S(age)`` for the truce in force.
+
+    ``table`` is :func:`analysis.domain.survival.spells` of the truces known at ``as_of``.
+    """
+    now = history.current(table)
+    if now is None:
+        return Component("base_rate", None, [], "no truce is in force on this date"), None
+    km = history.kaplan_meier(table["duration"], table["observed"])
+    rate = history.base_rate(km, int(now["duration"]), horizon_days)
+    inputs = [("Truce in force", now["name"]), ("Age (days)", f"{rate.age:,}"), ("Horizon (days)", f"{horizon_days:,}"),
+              ("Truces in the curve", str(len(table))), ("Breakdowns among them", str(int(table["observed"].sum()))),
+              ("Truces that reached the target age", str(rate.at_risk_target))]
+    sources = frozenset(table["source_id"])
+    if not rate.estimable:
+        return Component("base_rate", None, inputs, rate.reason, sources), rate
+    return Component("base_rate", 100 * rate.probability, inputs, "", sources), rate
+
+
+# ---- Assembly -----------------------------------------------------------------------------------
+
+@dataclass
+class Frames:
+    """Every dataset the index reads, loaded once, with what does not depend on ``as_of`` precomputed."""
+
+    events: pd.DataFrame
+    truces: pd.DataFrame
+    tariffs: pd.DataFrame
+    commitments: pd.DataFrame
+    phase_one: pd.DataFrame
+    soybeans: pd.DataFrame
+    sources: pd.DataFrame
+    observed: pd.Series = None
+    data_end: pd.Timestamp | None = None
+    scheduled: pd.DataFrame = None
+    soy_rows: dict = None  # soybean series -> its preferred tonnage rows
+    soy_weights: pd.Series | None = None
+    stack_rows: pd.DataFrame = None
+    tariff_cache: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.observed = history.observed_dates({
+            "events": self.events, "truces": self.truces, "tariffs": self.tariffs, "commitments": self.commitments,
+            "phase_one": self.phase_one, "soybeans": self.soybeans})
+        self.data_end = pd.Timestamp(self.observed.max()) if len(self.observed) else None
+        self.scheduled = scheduled_items(self.events, self.commitments, self.sources)
+        self.soy_rows = {name: obs.preferred(self.soybeans, name, "t") for name in cm.SERIES}
+        self.soy_weights = (cm.baseline_weights(self.soybeans, COMMITMENT_BASELINE_YEAR)[0]
+                            if COMMITMENT_METHOD == "seasonal" else None)
+        # The only rows tariffs.peak and stacked_headline read: preferred all-goods headline layers.
+        self.stack_rows = self.tariffs[(self.tariffs["kind"] == "headline") & self.tariffs["preferred"]
+                                       & self.tariffs["in_stack"]].reset_index(drop=True)
+
+    def tariffs_at(self, as_of) -> Component:
+        """:func:`tariff_component` at ``as_of``, reused while no tariff row has changed since."""
+        started = self.stack_rows.loc[self.stack_rows["effective"] <= pd.Timestamp(as_of), "effective"]
+        # Nothing changes between the latest effective date and as_of, so that date is the cache key.
+        key = started.max() if len(started) else None
+        if key not in self.tariff_cache:
+            self.tariff_cache[key] = tariff_component(self.stack_rows, as_of if key is None else key)
+        return self.tariff_cache[key]
+
+
+def load_frames() -> Frames:
+    """Load and validate every dataset the index reads."""
+    return Frames(load_events(), load_truces(), load_tariffs(), load_commitments(), load_phase_one(),
+                  load_soybeans(), load_sources())
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Index parameters other than ``as_of``."""
+
+    weights: dict  # component -> weight, as checked by :func:`check_weights`
+    event_window_days: int
+    horizon_days: int
+    expiry_scale_days: int
+    commitment_series: str
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The index and its components as of one date."""
+
+    as_of: pd.Timestamp
+    components: dict  # key -> Component
+    index: float | None
+    truce: pd.Series | None  # the truce in force, if any
+    commitments: pd.DataFrame  # measured commitments in scope
+    expiries: pd.DataFrame  # scheduled items ahead or passed beyond the data
+    rate: history.BaseRate | None
+
+    @property
+    def scores(self) -> dict:
+        return {k: c.score for k, c in self.components.items()}
+
+
+def snapshot(frames: Frames, as_of, settings: Settings) -> Snapshot:
+    """Every component and the index as of one date, from preloaded frames."""
+    as_of = pd.Timestamp(as_of)
+    table = history.spells(frames.truces, as_of, frames.data_end)
+    truce = history.current(table)
+    in_scope = commitments_in_scope(frames.commitments, as_of, truce["start"] if truce is not None else None)
+    commitment, measured = commitment_component(in_scope, frames.soy_rows[settings.commitment_series], frames.phase_one,
+                                                as_of, frames.soy_weights, settings.commitment_series)
+    view = expiry_view(frames.scheduled, frames.commitments, as_of, frames.data_end)
+    # A passed expiry with no sourced outcome leaves the tariff level after the data unknown.
+    passed = view[view["passed"] & (view["type"] == "expiry")]
+    base, rate = base_rate_component(table, settings.horizon_days)
+    tariffs = (tariff_component(frames.stack_rows, as_of, frames.data_end) if len(passed) else frames.tariffs_at(as_of))
+    components = {
+        "commitments": commitment,
+        "events": event_component(frames.events, as_of, settings.event_window_days),
+        "tariffs": tariffs,
+        "expiry": expiry_component(view, settings.expiry_scale_days),
+        "base_rate": base,
+    }
+    index = combine({k: c.score for k, c in components.items()}, settings.weights)
+    return Snapshot(as_of, components, index, truce, measured, view, rate)
+
+
+def month_ends(start, as_of) -> pd.DatetimeIndex:
+    """Month ends from ``start`` to ``as_of`` inclusive.
+
+    >>> list(month_ends("2019-01-15", "2019-03-31").strftime("%Y-%m-%d"))
+    ['2019-01-31', '2019-02-28', '2019-03-31']
+    """
+    return pd.date_range(pd.Timestamp(start), pd.Timestamp(as_of), freq="ME")
+
+
+def backtest(frames: Frames, start, as_of, settings: Settings) -> pd.DataFrame:
+    """The index at every month end from ``start`` to ``as_of``, from frames loaded once.
+
+    Returns
+    -------
+    DataFrame
+        ``date``, ``index`` (NaN when no component has data), one column per
+        component score and ``components`` (how many had data).
+    """
+    rows = []
+    for date in month_ends(start, as_of):
+        snap = snapshot(frames, date, settings)
+        row = {"date": date, "index": snap.index}
+        row.update({k: c.score for k, c in snap.components.items()})
+        row["components"] = sum(c.score is not None for c in snap.components.values())
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=["date", "index", *COMPONENTS, "components"])
+    return frame.astype({k: "float64" for k in ["index", *COMPONENTS]})
+
+
+def breakdowns(truces: pd.DataFrame, start, as_of) -> pd.DataFrame:
+    """Truces that ended in a breakdown between ``start`` and ``as_of``: ``name``, ``end``, ``source_id``."""
+    ended = truces[(truces["ended_by"] == history.BREAKDOWN) & truces["end"].notna()
+                   & (truces["end"] >= pd.Timestamp(start)) & (truces["end"] <= pd.Timestamp(as_of))]
+    return ended[["truce_id", "name", "end", "source_id"]].sort_values("end").reset_index(drop=True)
+
+
+def warning_check(series: pd.DataFrame, ends: pd.DataFrame, warning_months: int = 3,
+                  reference_months: int = 6) -> pd.DataFrame:
+    """Did the index fall before each breakdown?
+
+    For each breakdown date ``b``: the *lead level* is the mean index at the
+    month ends from ``b - warning_months`` to ``b - 1 month``; the *reference
+    level* is the index at the last month end on or before
+    ``b - reference_months``. The verdict is ``fell``, ``rose`` or
+    ``unchanged``, or ``not computable`` when either level is missing.
+
+    Returns
+    -------
+    DataFrame
+        ``name``, ``end``, ``lead_dates``, ``lead``, ``reference_date``,
+        ``reference``, ``change``, ``verdict``, ``components`` (the components
+        with data in the lead window).
+    """
+    rows = []
+    for b in ends.itertuples():
+        lo, hi = b.end - pd.DateOffset(months=warning_months), b.end - pd.DateOffset(months=1)
+        lead_rows = series[(series["date"] >= lo) & (series["date"] <= hi)]
+        lead = lead_rows["index"].mean() if lead_rows["index"].notna().any() else None
+        before = series[series["date"] <= b.end - pd.DateOffset(months=reference_months)]
+        ref_date = before["date"].iloc[-1] if len(before) else None
+        ref = before["index"].iloc[-1] if len(before) and pd.notna(before["index"].iloc[-1]) else None
+        if lead is None or ref is None:
+            verdict, change = "not computable", None
+        else:
+            change = lead - ref
+            verdict = "fell" if change < 0 else ("rose" if change > 0 else "unchanged")
+        present = [k for k in COMPONENTS if k in lead_rows and lead_rows[k].notna().any()]
+        rows.append({"name": b.name, "end": b.end, "lead_dates": list(lead_rows["date"]), "lead": lead,
+                     "reference_date": ref_date, "reference": ref, "change": change, "verdict": verdict,
+                     "components": present})
+    return pd.DataFrame(rows, columns=["name", "end", "lead_dates", "lead", "reference_date", "reference", "change",
+                                       "verdict", "components"])
+
+
+def check_parameters(*, as_of: str, weight_commitments: float, weight_events: float, weight_tariffs: float,
+                     weight_expiry: float, weight_base_rate: float, event_window_days: int, horizon_days: int,
+                     expiry_scale_days: int, commitment_series: str, timeline_days: int, backtest_from: str,
+                     warning_months: int, reference_months: int) -> dict:
+    """Validate the report's parameters (the rules ``truce build`` applies before any kernel starts).
+
+    Returns the weights by component, as floats.
+
+    Raises
+    ------
+    ParameterError
+        Naming the parameter.
+    """
+    obs.check_as_of(as_of)
+    obs.iso_date("backtest_from", backtest_from)
+    weights = check_weights({"commitments": weight_commitments, "events": weight_events, "tariffs": weight_tariffs,
+                             "expiry": weight_expiry, "base_rate": weight_base_rate})
+    for name, value in [("event_window_days", event_window_days), ("horizon_days", horizon_days),
+                        ("expiry_scale_days", expiry_scale_days), ("timeline_days", timeline_days),
+                        ("warning_months", warning_months), ("reference_months", reference_months)]:
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ParameterError(name, f"{value!r} must be a positive whole number")
+    if commitment_series not in cm.SERIES:
+        raise ParameterError("commitment_series", f"{commitment_series!r} is not one of: {', '.join(cm.SERIES)}")
+    if reference_months <= warning_months:
+        raise ParameterError("reference_months", f"{reference_months!r} must be more than warning_months "
+                                                 f"({warning_months}), so the reference comes before the lead window")
+    return weights
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """The computed content of the durability dashboard."""
+
+    as_of: pd.Timestamp
+    settings: Settings
+    now: Snapshot
+    frames: Frames
+    series: pd.DataFrame
+    breakdowns: pd.DataFrame
+    check: pd.DataFrame
+    backtest_from: pd.Timestamp
+    timeline_days: int
+    sensitivity: pd.DataFrame
+    sources: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The weight of each component in the index, as set (zero or more, not all zero)."""
+
+    commitments: float
+    events: float
+    tariffs: float
+    expiry: float
+    base_rate: float
+
+
+def compute(*, as_of: str, weights: Weights, event_window_days: int, horizon_days: int, expiry_scale_days: int,
+            commitment_series: str, timeline_days: int, backtest_from: str, warning_months: int,
+            reference_months: int) -> Dashboard:
+    """Compute everything the durability dashboard shows.
+
+    Parameters
+    ----------
+    as_of : str
+        ISO date, or ``"latest"`` for the latest observed date in the data read.
+    weights : Weights
+        Component weights (zero or more, not all zero); re-normalised over the
+        components that have data.
+    event_window_days : int
+        Trailing window of the event balance.
+    horizon_days : int
+        ``N`` of the base rate: the chance the current truce lasts another ``N`` days.
+    expiry_scale_days : int
+        Days to the next expiry at or beyond which that component scores 100.
+    commitment_series : str
+        The soybean series that measures tonnage pledges (a key of
+        :data:`analysis.domain.commitments.SERIES`; the purchases report's default).
+    timeline_days : int
+        How far back the timeline of recent events reaches.
+    backtest_from : str
+        First month of the backtest.
+    warning_months, reference_months : int
+        The backtest compares the index 1 to ``warning_months`` months before
+        each breakdown with its level ``reference_months`` before it.
+    """
+    checked = check_parameters(
+        as_of=as_of, weight_commitments=weights.commitments, weight_events=weights.events,
+        weight_tariffs=weights.tariffs, weight_expiry=weights.expiry, weight_base_rate=weights.base_rate,
+        event_window_days=event_window_days, horizon_days=horizon_days, expiry_scale_days=expiry_scale_days,
+        commitment_series=commitment_series, timeline_days=timeline_days, backtest_from=backtest_from,
+        warning_months=warning_months, reference_months=reference_months)
+    frames = load_frames()
+    as_of_ts = history.resolve(as_of, pd.concat([frames.observed, frames.sources["accessed"]]))
+    runlog.record(as_of=as_of_ts.date().isoformat())
+    start = obs.iso_date("backtest_from", backtest_from)
+    if start > as_of_ts:
+        raise ParameterError("backtest_from", f"{backtest_from!r} must be on or before as_of ({as_of_ts.date()})")
+    settings = Settings(checked, event_window_days, horizon_days, expiry_scale_days, commitment_series)
+    now = snapshot(frames, as_of_ts, settings)
+    series = backtest(frames, start, as_of_ts, settings)
+    ends = breakdowns(frames.truces, start, as_of_ts)
+    check = warning_check(series, ends, warning_months, reference_months)
+    table = sensitivity(now.scores, checked)
+    cited = set().union(*(c.sources for c in now.components.values()))
+    cited |= set(ends["source_id"])
+    known = frames.commitments[frames.commitments["announced"] <= as_of_ts]
+    cited |= set(known["source_id"]) | set(known["evidence_source_id"].dropna())
+    cited |= set(recent_events(frames.events, as_of_ts, timeline_days)["source_id"])
+    cited |= set(now.expiries["source_id"])
+    sources = frames.sources[frames.sources["source_id"].isin(cited)].sort_values("source_id").reset_index(drop=True)
+    return Dashboard(as_of_ts, settings, now, frames, series, ends, check, start, timeline_days, table, sources)
+
+
+def recent_events(events: pd.DataFrame, as_of, days: int) -> pd.DataFrame:
+    """Events that became known in the ``days`` to ``as_of``, newest first, scheduled dates left out."""
+    window = window_events(events, as_of, days)
+    window = window[~window["type"].isin(obs.SCHEDULED_TYPES)]
+    return window.sort_values(["known", "event_id"], ascending=[False, True]).reset_index(drop=True)

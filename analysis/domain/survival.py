@@ -1,0 +1,349 @@
+"""Truce history: the 2018-2026 truces side by side and a Kaplan-Meier base rate.
+
+A truce's *duration* is the number of days from its start to its end
+(``end - start``). Which endings count as the event of interest is the
+``ending`` parameter: ``"breakdown"`` counts only truces that ended in an
+escalation; ``"any"`` counts every recorded end (escalation, expiry,
+superseded). Any other truce is right-censored: one that ended without a
+breakdown at its end date; one with no end known at ``as_of`` at ``as_of``
+itself, unless ``as_of`` lies beyond the last date the data record anything
+(:func:`observed_dates`), in which case at that date: nothing after it says
+whether the truce was still in force, so neither survival nor an end is assumed.
+
+The Kaplan-Meier estimate is computed here in a few lines so that every step
+can be checked by hand (``tests/test_history.py``). The base rate that a truce
+of age ``a`` lasts another ``N`` days is ``S(a + N) / S(a)``; it is *not
+estimable* when ``a + N`` lies beyond the longest duration observed, because
+the curve says nothing there and is never extrapolated.
+
+This module computes; :mod:`analysis.views.history` turns a :class:`History`
+into the report's prose, tables and charts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis import runlog
+from analysis.data import series as obs
+from analysis.errors import ParameterError
+from analysis.data.series import SCHEDULED_TYPES  # event types dated by when they fall due
+from analysis.data.loaders import load_events, load_phase_one, load_sources, load_truces
+
+ENDINGS = ("breakdown", "any")
+BREAKDOWN = "escalation"  # the ended_by value that marks a breakdown
+# Columns whose dates record something that happened (or was reported) in each dataset.
+OBSERVED_COLUMNS = {
+    "events": ("date", "reported"),
+    "truces": ("start", "end"),
+    "tariffs": ("effective",),
+    "commitments": ("announced", "status_as_of"),
+    "phase_one": ("as_of",),
+    "soybeans": ("period_end",),
+}
+ENDING_LABELS = {
+    "escalation": "ended in breakdown",
+    "superseded": "superseded by a new deal",
+    "expiry": "ran out (expired)",
+}
+# Events this many days either side of a truce's end are shown as what happened around it.
+ENDING_EVENT_DAYS = 7
+
+
+def observed_dates(frames: dict[str, pd.DataFrame]) -> pd.Series:
+    """Every date on which the data record something that happened or was reported.
+
+    Scheduled dates (events of type expiry or scheduling) are left out: a
+    scheduled expiry in November says nothing about what was known in June.
+
+    Parameters
+    ----------
+    frames : dict
+        Dataset name (a key of :data:`OBSERVED_COLUMNS`) to its frame.
+
+    Returns
+    -------
+    Series
+        Sorted unique dates.
+
+    >>> ev = pd.DataFrame({"date": pd.to_datetime(["2026-01-05", "2026-11-10"]),
+    ...                    "reported": pd.to_datetime([None, None]), "type": ["talks", "expiry"]})
+    >>> observed_dates({"events": ev}).dt.strftime("%Y-%m-%d").tolist()
+    ['2026-01-05']
+    """
+    dates = []
+    for name, frame in frames.items():
+        for column in OBSERVED_COLUMNS[name]:
+            values = frame[column]
+            if name == "events" and column == "date":
+                values = values[~frame["type"].isin(SCHEDULED_TYPES)]
+            dates.append(values.dropna())
+    if not dates:
+        return pd.Series([], dtype="datetime64[ns]")
+    return pd.Series(sorted(set(pd.concat(dates)))).astype("datetime64[ns]")
+
+
+def resolve(as_of: str, observed: pd.Series) -> pd.Timestamp:
+    """The ``as_of`` parameter as a date; ``"latest"`` is the latest observed date."""
+    return obs.resolve_as_of(as_of, (pd.DataFrame({"date": observed}), "date"))
+
+
+def spells(truces: pd.DataFrame, as_of, data_end: pd.Timestamp | None, ending: str = "breakdown") -> pd.DataFrame:
+    """Each truce known at ``as_of`` with its duration and whether it counts as an ending.
+
+    Parameters
+    ----------
+    truces : DataFrame
+        ``truces.csv`` rows (``truce_id``, ``name``, ``start``, ``end``, ``ended_by``).
+    as_of : date-like
+    data_end : Timestamp or None
+        Last date the data record anything (the latest of
+        :func:`observed_dates`); a truce with no end by ``as_of`` is censored
+        at ``as_of`` or at this date, whichever is earlier.
+    ending : str
+        ``"breakdown"`` or ``"any"`` (see the module docstring).
+
+    Returns
+    -------
+    DataFrame
+        The truce rows started by ``as_of``, oldest first, plus ``ended``
+        (an end is known by ``as_of``), ``until`` (end or censoring date),
+        ``duration`` (days), ``observed`` (counts as an ending for the
+        survival curve) and ``state`` (a reader's label).
+    """
+    as_of = pd.Timestamp(as_of)
+    known = truces[truces["start"] <= as_of].sort_values("start").reset_index(drop=True).copy()
+    censor = as_of if data_end is None else min(as_of, data_end)
+    known["ended"] = known["end"].notna() & (known["end"] <= as_of)
+    # Never censor before a truce starts (its start is itself a record, so this only guards odd inputs).
+    known["until"] = known["end"].where(known["ended"], known["start"].clip(lower=censor))
+    known["duration"] = (known["until"] - known["start"]).dt.days.astype(int)
+    if ending == "breakdown":
+        known["observed"] = known["ended"] & (known["ended_by"] == BREAKDOWN)
+    else:
+        known["observed"] = known["ended"].copy()
+    open_state = "in force" if censor >= as_of else f"no record after {censor.date().isoformat()}"
+    known["state"] = [ENDING_LABELS.get(by, by) if ended else open_state
+                      for ended, by in zip(known["ended"], known["ended_by"])]
+    return known
+
+
+def current(spell_table: pd.DataFrame) -> pd.Series | None:
+    """The truce in force at ``as_of``: the latest-starting one with no known end, or ``None``."""
+    running = spell_table[~spell_table["ended"]]
+    return None if running.empty else running.iloc[-1]
+
+
+def kaplan_meier(durations, observed) -> pd.DataFrame:
+    """Kaplan-Meier survival estimate from durations and event flags.
+
+    At each distinct duration ``t``: ``at_risk`` counts durations ``>= t``
+    (a truce censored at ``t`` is still at risk at ``t``), ``events`` the
+    endings at ``t``, and ``S(t) = S(t-) * (1 - events / at_risk)``.
+
+    Parameters
+    ----------
+    durations : array-like of int
+    observed : array-like of bool
+        True where the duration ended in the event; False where censored.
+
+    Returns
+    -------
+    DataFrame
+        ``time``, ``at_risk``, ``events``, ``censored``, ``survival``; one row
+        per distinct duration, ascending.
+
+    >>> kaplan_meier([2, 3, 3, 5, 8], [True, True, False, True, False])["survival"].round(3).tolist()
+    [0.8, 0.6, 0.3, 0.3]
+    """
+    frame = pd.DataFrame({"time": pd.Series(durations, dtype="int64"), "event": pd.Series(observed, dtype=bool)})
+    rows, survival = [], 1.0
+    for time, group in frame.groupby("time", sort=True):
+        at_risk = int((frame["time"] >= time).sum())
+        events = int(group["event"].sum())
+        survival *= 1 - events / at_risk
+        rows.append((int(time), at_risk, events, len(group) - events, survival))
+    return pd.DataFrame(rows, columns=["time", "at_risk", "events", "censored", "survival"])
+
+
+def survival_at(km: pd.DataFrame, t: float) -> float | None:
+    """``S(t)`` from a Kaplan-Meier table; ``None`` beyond the longest observed duration.
+
+    >>> km = kaplan_meier([2, 3, 3, 5, 8], [True, True, False, True, False])
+    >>> survival_at(km, 0), round(survival_at(km, 4), 3), survival_at(km, 9)
+    (1.0, 0.6, None)
+    """
+    if km.empty or t > km["time"].max():
+        return None
+    steps = km[km["time"] <= t]
+    return 1.0 if steps.empty else float(steps["survival"].iloc[-1])
+
+
+@dataclass(frozen=True)
+class BaseRate:
+    """How likely a truce of a given age is to last another ``horizon`` days."""
+
+    age: int
+    horizon: int
+    survival_age: float | None
+    survival_target: float | None
+    probability: float | None  # S(age + horizon) / S(age), or None when not estimable
+    at_risk_age: int  # truces that lasted at least ``age`` days (or were observed that long)
+    at_risk_target: int  # ... at least ``age + horizon`` days
+    longest: int | None
+    reason: str  # why it is not estimable; empty when it is
+
+    @property
+    def target(self) -> int:
+        return self.age + self.horizon
+
+    @property
+    def estimable(self) -> bool:
+        return self.probability is not None
+
+
+def base_rate(km: pd.DataFrame, age: int, horizon: int) -> BaseRate:
+    """``S(age + horizon) / S(age)``, or the reason it cannot be estimated.
+
+    >>> km = kaplan_meier([2, 3, 3, 5, 8], [True, True, False, True, False])
+    >>> base_rate(km, 3, 2).probability, base_rate(km, 3, 6).probability
+    (0.5, None)
+    """
+    longest = int(km["time"].max()) if not km.empty else None
+    at_risk = (lambda t: int(km.loc[km["time"] >= t, "at_risk"].iloc[0]) if longest is not None and t <= longest else 0)
+    s_age, s_target = survival_at(km, age), survival_at(km, age + horizon)
+    reason = ""
+    if longest is None:
+        reason = "no truce is recorded by this date"
+    elif age + horizon > longest:
+        reason = (f"{age + horizon} days lies beyond the longest duration observed ({longest} days): "
+                  "the survival curve says nothing there, so the rate is not estimable")
+    elif not s_age:
+        reason = f"every truce in the record had ended by {age} days"
+    probability = None if reason else s_target / s_age
+    return BaseRate(age, horizon, s_age, s_target, probability, at_risk(age), at_risk(age + horizon), longest, reason)
+
+
+def swing(rate: BaseRate) -> float | None:
+    """Points the base rate would lose if one more truce still at risk at the target age had ended there.
+
+    With ``k`` truces at risk at ``age + horizon``, one more ending multiplies
+    the curve there by ``1 - 1/k``: the rate drops by ``rate / k``.
+
+    >>> swing(BaseRate(3, 2, 0.6, 0.3, 0.5, 3, 2, 8, ""))
+    25.0
+    """
+    if not rate.estimable or rate.at_risk_target == 0:
+        return None
+    return 100 * rate.probability / rate.at_risk_target
+
+
+def compliance_versions(truce: pd.Series, phase_one: pd.DataFrame, sources: pd.DataFrame, as_of) -> pd.DataFrame:
+    """Every sourced version of a truce's measured compliance, preferred first.
+
+    The truce row cites the source of its compliance figure; every
+    ``phase_one.csv`` share-of-commitment row for the same figure (category,
+    period, basis) is a version of it. Nothing is shown before the truce has
+    ended by ``as_of`` (a final share cannot be known earlier), nor a version
+    whose source was published after ``as_of``.
+
+    Returns
+    -------
+    DataFrame
+        ``value`` (percent), ``preferred``, ``publisher``, ``title``, ``published``, ``source_id``.
+    """
+    columns = ["value", "preferred", "publisher", "title", "published", "source_id"]
+    as_of = pd.Timestamp(as_of)
+    if not (pd.notna(truce["end"]) and truce["end"] <= as_of):
+        return pd.DataFrame(columns=columns)
+    shares = phase_one[phase_one["measure"] == "share_of_commitment"]
+    cited = shares[shares["source_id"] == truce["source_id"]]
+    if cited.empty:
+        if pd.isna(truce["compliance_pct"]):
+            return pd.DataFrame(columns=columns)
+        versions = pd.DataFrame({"value": [truce["compliance_pct"]], "preferred": [True], "source_id": [truce["source_id"]]})
+    else:
+        key = cited.iloc[0][["category", "period", "basis"]]
+        same = (shares["category"] == key["category"]) & (shares["period"] == key["period"]) & (shares["basis"] == key["basis"])
+        versions = shares[same][["value", "preferred", "source_id"]]
+    versions = versions.merge(sources[["source_id", "publisher", "title", "published"]], on="source_id", how="left")
+    versions = versions[versions["published"].isna() | (versions["published"] <= as_of)]
+    return versions.sort_values("preferred", ascending=False, kind="stable")[columns].reset_index(drop=True)
+
+
+def check_parameters(*, as_of: str, horizon_days: int, ending: str) -> None:
+    """Validate the report's parameters (the rules ``truce build`` applies before any kernel starts).
+
+    Raises
+    ------
+    ParameterError
+        Naming the parameter.
+    """
+    obs.check_as_of(as_of)
+    if not isinstance(horizon_days, int) or isinstance(horizon_days, bool) or horizon_days < 1:
+        raise ParameterError("horizon_days", f"{horizon_days!r} must be a positive whole number of days")
+    if ending not in ENDINGS:
+        raise ParameterError("ending", f"{ending!r} is not one of: {', '.join(ENDINGS)}")
+
+
+@dataclass(frozen=True)
+class History:
+    """The computed content of the truce-history report."""
+
+    as_of: pd.Timestamp
+    data_end: pd.Timestamp | None  # last date the data record anything
+    ending: str
+    spells: pd.DataFrame
+    km: pd.DataFrame
+    current: pd.Series | None
+    rate: BaseRate | None
+    compliance: dict  # truce_id -> DataFrame of versions
+    events: pd.DataFrame  # events near each known end
+    sources: pd.DataFrame
+
+
+def ending_events(events: pd.DataFrame, spell_table: pd.DataFrame, as_of, days: int = ENDING_EVENT_DAYS) -> pd.DataFrame:
+    """Events knowable at ``as_of`` within ``days`` of each known truce end."""
+    known = obs.dated_as_of(events, as_of)
+    frames = []
+    for truce in spell_table[spell_table["ended"]].itertuples():
+        near = known[(known["date"] - truce.end).abs() <= pd.Timedelta(days=days)]
+        frames.append(near.assign(truce=truce.name))
+    columns = list(events.columns) + ["truce"]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True).sort_values(["date", "event_id"]).reset_index(drop=True)
+
+
+def compute(*, as_of: str, horizon_days: int, ending: str) -> History:
+    """Compute everything the history report shows.
+
+    Parameters
+    ----------
+    as_of : str
+        ISO date, or ``"latest"`` for the latest observed date in the data read
+        (truces, events, Phase One snapshots).
+    horizon_days : int
+        ``N`` in the base rate that the current truce lasts another ``N`` days.
+    ending : str
+        Which endings the survival curve counts: ``"breakdown"`` or ``"any"``.
+    """
+    check_parameters(as_of=as_of, horizon_days=horizon_days, ending=ending)
+    truces, events, phase_one, sources = load_truces(), load_events(), load_phase_one(), load_sources()
+    observed = observed_dates({"truces": truces, "events": events, "phase_one": phase_one})
+    as_of_ts = resolve(as_of, pd.concat([observed, sources["accessed"]]))  # the compilation date counts
+    runlog.record(as_of=as_of_ts.date().isoformat())
+    data_end = pd.Timestamp(observed.max()) if len(observed) else None
+    table = spells(truces, as_of_ts, data_end, ending)
+    km = kaplan_meier(table["duration"], table["observed"])
+    now = current(table)
+    rate = base_rate(km, int(now["duration"]), horizon_days) if now is not None else None
+    compliance = {row["truce_id"]: compliance_versions(row, phase_one, sources, as_of_ts) for _, row in table.iterrows()}
+    near = ending_events(events, table, as_of_ts)
+    cited = set(table["source_id"]) | set(near["source_id"])
+    for versions in compliance.values():
+        cited |= set(versions["source_id"])
+    used = sources[sources["source_id"].isin(cited)].sort_values("source_id").reset_index(drop=True)
+    return History(as_of_ts, data_end, ending, table, km, now, rate, compliance, near, used)

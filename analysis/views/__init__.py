@@ -1,0 +1,1 @@
+"""What a report page shows: the chart theme and builders, the offline Vega renderer, prose and tables."""

@@ -1,0 +1,213 @@
+"""Commitment maths against figures worked out by hand (the arithmetic is in the comments)."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from analysis.domain import commitments as cm
+
+# 12 MMT from 1 Nov 2025 to 28 Feb 2026: 30 + 31 + 31 + 28 = 120 days.
+DEAL = cm.Commitment("soy", 12_000_000, "2025-11-01", "2026-02-28")
+
+
+def ts(text):
+    return pd.Timestamp(text)
+
+
+def test_commitment_length_counts_both_ends():
+    assert DEAL.days == 120
+
+
+@pytest.mark.parametrize(
+    "when, expected",
+    [
+        ("2025-10-15", 0.0),  # before the start nothing is due
+        ("2025-11-01", 100_000.0),  # 1/120 of 12 MMT
+        ("2025-11-30", 3_000_000.0),  # 30/120
+        ("2025-12-31", 6_100_000.0),  # 61/120
+        ("2026-02-28", 12_000_000.0),  # the whole target at the deadline
+        ("2026-06-30", 12_000_000.0),  # and no more after it
+    ],
+)
+def test_linear_target(when, expected):
+    assert cm.linear_target(DEAL, when) == pytest.approx(expected)
+
+
+def weights_from(values):
+    """Weights for months 1..12 from twelve monthly flows."""
+    return pd.Series(values, index=range(1, 13), dtype=float) / sum(values)
+
+
+def test_seasonal_weights_split_a_two_month_release_by_days():
+    # 2024: Jan-Feb reported together as 60 (Jan 31 days, Feb 29 days), then 10 a month for Mar-Dec.
+    flows = pd.DataFrame(
+        {
+            "period_start": pd.to_datetime(["2024-01-01"] + [f"2024-{m:02d}-01" for m in range(3, 13)]),
+            "period_end": pd.to_datetime(["2024-02-29"] + [str(pd.Period(f"2024-{m:02d}").end_time.date()) for m in range(3, 13)]),
+            "value": [60.0] + [10.0] * 10,
+        }
+    )
+    weights = cm.seasonal_weights(flows, 2024)
+    # Total 160. January gets 60 * 31/60 = 31, February 60 * 29/60 = 29.
+    assert weights[1] == pytest.approx(31 / 160)
+    assert weights[2] == pytest.approx(29 / 160)
+    assert weights[3] == pytest.approx(10 / 160)
+    assert weights.sum() == pytest.approx(1.0)
+
+
+def test_seasonal_weights_name_the_missing_months():
+    flows = pd.DataFrame(
+        {"period_start": pd.to_datetime(["2024-01-01"]), "period_end": pd.to_datetime(["2024-01-31"]), "value": [5.0]}
+    )
+    with pytest.raises(ValueError, match="no flow for: Feb, Mar"):
+        cm.seasonal_weights(flows, 2024)
+
+
+def test_seasonal_target_over_a_calendar_year_follows_the_baseline():
+    # Half the baseline in January, a quarter in March and a quarter in December.
+    w = weights_from([2, 0, 1] + [0] * 8 + [1])
+    deal = cm.Commitment("y", 1000, "2026-01-01", "2026-12-31")
+    assert cm.seasonal_target(deal, "2026-01-31", w) == pytest.approx(500)
+    assert cm.seasonal_target(deal, "2026-01-16", w) == pytest.approx(500 * 16 / 31)  # half-way through January
+    assert cm.seasonal_target(deal, "2026-02-28", w) == pytest.approx(500)  # February weighs nothing
+    assert cm.seasonal_target(deal, "2026-03-31", w) == pytest.approx(750)
+    assert cm.seasonal_target(deal, "2026-12-31", w) == pytest.approx(1000)
+
+
+def test_seasonal_target_rescales_to_a_partial_period():
+    # A Nov-Feb commitment with equal weights per month: daily weights are 1/30, 1/31, 1/31, 1/28 (x 1/12).
+    w = weights_from([1] * 12)
+    due_end_nov = 1 / (1 + 1 + 1 + 1)  # each month carries the same total weight, so November is a quarter
+    assert cm.seasonal_target(DEAL, "2025-11-30", w) == pytest.approx(12_000_000 * due_end_nov)
+    assert cm.seasonal_target(DEAL, "2026-01-31", w) == pytest.approx(9_000_000)
+
+
+def test_seasonal_target_refuses_a_period_the_baseline_never_covers():
+    w = weights_from([1] + [0] * 11)
+    deal = cm.Commitment("z", 10, "2026-05-01", "2026-06-30")
+    with pytest.raises(ValueError, match="zero over its whole period"):
+        cm.seasonal_target(deal, "2026-05-31", w)
+
+
+def monthly(rows):
+    """Flows from (start, end, value) tuples."""
+    return pd.DataFrame(
+        {"period_start": pd.to_datetime([r[0] for r in rows]),
+         "period_end": pd.to_datetime([r[1] for r in rows]),
+         "value": [r[2] for r in rows]}
+    )
+
+
+def test_monthly_cumulative_counts_zero_months_and_lists_missing_ones():
+    flows = monthly([("2025-11-01", "2025-11-30", 0.0), ("2025-12-01", "2025-12-31", 2e6),
+                     ("2026-02-01", "2026-02-28", 3e6)])
+    result = cm.monthly_cumulative(flows, DEAL, "2026-03-15")
+    assert result.table["cumulative"].tolist() == [0.0, 2e6, 2e6, 5e6]
+    assert [str(m) for m in result.missing] == ["2026-01"]
+    # The curve holds only months with data: zero is data, a gap is not.
+    assert result.curve.to_dict() == {ts("2025-11-30"): 0.0, ts("2025-12-31"): 2e6, ts("2026-02-28"): 5e6}
+
+
+def test_monthly_cumulative_uses_a_combined_release_once():
+    flows = monthly([("2026-01-01", "2026-02-28", 4e6)])
+    deal = cm.Commitment("y", 25e6, "2026-01-01", "2026-12-31")
+    result = cm.monthly_cumulative(flows, deal, "2026-03-31")
+    # One Jan-Feb bucket, then March with no data: the total stays at 4 MMT.
+    assert result.table["cumulative"].tolist() == [4e6, 4e6]
+    assert result.table["missing"].tolist() == [False, True]
+    assert [str(m) for m in result.missing] == ["2026-03"]
+
+
+def test_monthly_cumulative_ignores_months_not_over_by_as_of():
+    flows = monthly([("2025-11-01", "2025-11-30", 1e6), ("2025-12-01", "2025-12-31", 1e6)])
+    result = cm.monthly_cumulative(flows, DEAL, "2025-12-15")
+    assert result.table["month"].astype(str).tolist() == ["2025-11"]
+
+
+def test_monthly_cumulative_before_the_start_is_empty():
+    flows = monthly([("2025-10-01", "2025-10-31", 1e6)])
+    result = cm.monthly_cumulative(flows, DEAL, "2025-10-31")
+    assert result.table.empty and result.missing == []
+
+
+CURVE = pd.Series([3e6, 6e6, 12.5e6], index=pd.to_datetime(["2025-11-30", "2025-12-31", "2026-01-31"]))
+
+
+def test_evaluate_before_the_start():
+    p = cm.evaluate(DEAL, CURVE, "2025-10-20")
+    assert p.achieved == 0 and p.expected == 0 and p.counted_through is None
+    assert p.status == "on track"
+    # 12 MMT over the 120 days from 1 Nov: 100,000 t a day.
+    assert p.required_per_day == pytest.approx(100_000)
+    assert p.trailing_per_day is None and p.projected is None
+
+
+def test_evaluate_on_track_and_behind():
+    # 31 Dec: 6 MMT bought, linear path expects 6.1 MMT -> behind; 30 Nov: 3 MMT vs 3 MMT -> on track.
+    assert cm.evaluate(DEAL, CURVE, "2025-12-31").status == "behind"
+    p = cm.evaluate(DEAL, CURVE, "2025-11-30")
+    assert p.status == "on track" and p.percent == pytest.approx(25.0)
+    # Needed: 9 MMT over the 90 days from 1 Dec to 28 Feb = 100,000 t a day.
+    assert p.required_per_day == pytest.approx(100_000)
+    # Recent pace: 3 MMT over the 30 days from 31 Oct (zero) to 30 Nov = 100,000 t a day.
+    assert p.trailing_per_day == pytest.approx(100_000)
+    # 9 MMT left at 100,000 t a day = 90 days after 30 Nov.
+    assert p.projected == ts("2026-02-28")
+
+
+def test_evaluate_target_met_early():
+    p = cm.evaluate(DEAL, CURVE, "2026-02-10")
+    assert p.status == "met" and p.achieved == 12.5e6
+    assert p.percent == pytest.approx(12.5 / 12 * 100)
+    assert p.required_per_day == 0.0 and p.projected == ts("2026-02-10")
+    assert p.days_left == 18
+
+
+def test_evaluate_after_the_deadline_counts_only_through_it():
+    late = pd.Series([6e6, 20e6], index=pd.to_datetime(["2026-01-31", "2026-03-31"]))
+    p = cm.evaluate(DEAL, late, "2026-04-30")
+    assert p.achieved == 6e6 and p.counted_through == ts("2026-01-31")
+    assert p.status == "missed" and p.days_left == 0 and p.required_per_day is None
+
+
+def test_evaluate_seasonal_uses_the_weights():
+    w = weights_from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0])  # everything due in November
+    p = cm.evaluate(DEAL, CURVE, "2025-11-30", weights=w)
+    assert p.method == "seasonal" and p.expected == pytest.approx(12e6) and p.status == "behind"
+
+
+def test_trailing_rate_window_reaches_back_to_an_earlier_point():
+    # Through 31 Jan with a 31-day window: from 31 Dec (6 MMT) to 31 Jan (12.5 MMT) = 6.5 MMT / 31 days.
+    assert cm.trailing_rate(CURVE, DEAL.start, "2026-01-31", 31) == pytest.approx(6.5e6 / 31)
+
+
+def test_required_rate_and_projection_edge_cases():
+    assert cm.required_rate(DEAL, 12e6, "2026-03-31") == 0.0
+    assert cm.projected_completion(DEAL, 1e6, 0.0, "2025-12-01") is None
+    assert cm.projected_completion(DEAL, 1e6, None, "2025-12-01") is None
+    # 11 MMT left at 1 MMT a day: 11 days.
+    assert cm.projected_completion(DEAL, 1e6, 1e6, "2025-12-01") == ts("2025-12-12")
+
+
+def test_commitment_rejects_nonsense():
+    with pytest.raises(ValueError, match="target must be positive"):
+        cm.Commitment("bad", 0, "2026-01-01", "2026-02-01")
+    with pytest.raises(ValueError, match="deadline is before start"):
+        cm.Commitment("bad", 1, "2026-02-01", "2026-01-01")
+
+
+def test_status_is_one_of_the_four():
+    for as_of in ["2025-10-01", "2025-12-31", "2026-02-10", "2026-05-01"]:
+        assert cm.evaluate(DEAL, CURVE, as_of).status in cm.STATUSES
+    assert not math.isnan(cm.evaluate(DEAL, CURVE, "2026-05-01").percent)
+
+
+def test_the_purchases_default_measure_is_the_purchases_notebook_default():
+    from analysis import config
+    from truce.build.parameters import read_parameters
+
+    defaults = {p.name: p.default for p in read_parameters(config.NOTEBOOKS_DIR / "purchases.ipynb")}
+    assert (cm.PURCHASES_FLOW_SERIES, cm.PURCHASES_METHOD, cm.PURCHASES_BASELINE_YEAR) == (
+        defaults["flow_series"], defaults["method"], defaults["baseline_year"])
+    assert cm.PURCHASES_FLOW_SERIES in cm.SERIES

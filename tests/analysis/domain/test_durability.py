@@ -1,0 +1,446 @@
+"""The Truce Durability Index: each component, the weights and the backtest, worked out by hand (arithmetic in comments)."""
+
+import pandas as pd
+import pytest
+
+from analysis import config
+from analysis.domain import durability as du
+from analysis.views import durability as dr
+from analysis.domain import purchases
+from analysis.errors import ParameterError
+from truce.build.parameters import read_parameters
+
+
+def ts(text):
+    return pd.Timestamp(text)
+
+
+def events_frame(rows):
+    """Events from (date, reported, type, severity, source_id) tuples."""
+    return pd.DataFrame({
+        "event_id": [f"e{i}" for i in range(len(rows))],
+        "date": pd.to_datetime([r[0] for r in rows]),
+        "reported": pd.to_datetime([r[1] for r in rows]),
+        "actor": "US",
+        "type": [r[2] for r in rows],
+        "description": [f"event {i}" for i in range(len(rows))],
+        "severity": pd.array([r[3] for r in rows], dtype="Int64"),
+        "source_id": [r[4] if len(r) > 4 else f"s{i}" for i, r in enumerate(rows)],
+    })
+
+
+# ---- Event balance ------------------------------------------------------------------------------
+
+EVENTS = events_frame([
+    ("2025-03-10", None, "escalation", 3),  # E = 3
+    ("2025-03-20", None, "de-escalation", 2),  # D = 2
+    ("2025-03-25", None, "threat", 1),  # E = 3 + 1 = 4
+    ("2025-03-26", None, "talks", 3),  # neither side
+    ("2025-04-10", "2025-03-28", "escalation", 3),  # announced in the window: E = 4 + 3 = 7
+    ("2025-03-30", None, "commitment", 1),  # D = 2 + 1 = 3
+    ("2025-02-15", None, "de-escalation", 3),  # before the window
+    ("2025-03-01", None, "de-escalation", 3),  # exactly 30 days before as_of: outside (the window is 30 days up to as_of)
+    ("2025-05-01", None, "de-escalation", 3),  # not yet known on 31 Mar
+])
+
+
+def test_event_balance_is_severity_weighted():
+    c = du.event_component(EVENTS, "2025-03-31", 30)
+    # D = 3, E = 7: 50 + 50 * (3 - 7) / (3 + 7) = 50 - 20 = 30.
+    assert c.score == pytest.approx(30.0)
+    assert ("De-escalatory events (severity sum)", "2 (3)") in c.inputs
+    assert ("Escalatory events (severity sum)", "3 (7)") in c.inputs
+    assert ("Events counted for neither side", "1") in c.inputs
+
+
+def test_event_window_includes_as_of_itself():
+    c = du.event_component(EVENTS, "2025-03-10", 1)
+    # Only the escalation on 10 Mar: 50 + 50 * (0 - 3) / 3 = 0.
+    assert c.score == pytest.approx(0.0)
+
+
+def test_event_balance_without_directional_events_is_missing_not_calm():
+    c = du.event_component(EVENTS, "2025-03-26", 1)  # only talks that day
+    assert c.missing and "no escalation or de-escalation" in c.reason
+    assert du.event_component(EVENTS, "2024-01-01", 90).missing
+
+
+# ---- Tariffs ------------------------------------------------------------------------------------
+
+def tariff_rows(rows):
+    """Headline rows from (effective, direction, layer, rate, in_stack) tuples."""
+    return pd.DataFrame({
+        "effective": pd.to_datetime([r[0] for r in rows]),
+        "direction": [r[1] for r in rows], "layer": [r[2] for r in rows], "rate": [float(r[3]) for r in rows],
+        "kind": "headline", "in_stack": [r[4] for r in rows], "preferred": True,
+        "source_id": [f"t{i}" for i in range(len(rows))],
+    })
+
+
+TARIFFS = tariff_rows([
+    ("2025-02-04", "us_on_china", "fent", 10, True),
+    ("2025-03-04", "us_on_china", "fent", 20, True),
+    ("2025-04-10", "us_on_china", "recip", 125, True),
+    ("2025-05-14", "us_on_china", "recip", 10, True),
+    ("2019-05-10", "us_on_china", "s301", 25, False),  # product-specific: never in the stack
+    ("2025-04-12", "china_on_us", "retal", 125, True),
+    ("2025-05-14", "china_on_us", "retal", 10, True),
+])
+
+
+def test_tariffs_below_peak_in_both_directions():
+    c = du.tariff_component(TARIFFS, "2025-06-01")
+    # US: peak 20 + 125 = 145 on 10 Apr, now 20 + 10 = 30: 100 * 115 / 145 = 79.31.
+    # China: peak 125, now 10: 100 * 115 / 125 = 92. Mean: (79.31 + 92) / 2 = 85.66.
+    assert c.score == pytest.approx((100 * 115 / 145 + 92) / 2)
+    assert ("US tariffs on China", "now 30 points, peak 145 from 10 Apr 2025") in [(k, dr.words(v)) for k, v in c.inputs]
+
+
+def test_tariffs_at_their_peak_score_zero_and_only_directions_with_a_peak_count():
+    # 11 Apr: the US is at its peak (0); China has no layer yet, so only the US counts.
+    assert du.tariff_component(TARIFFS, "2025-04-11").score == pytest.approx(0.0)
+
+
+def test_tariffs_without_a_stack_are_missing():
+    assert du.tariff_component(TARIFFS, "2020-01-01").missing  # only the product-specific layer exists
+    c = du.tariff_component(TARIFFS, "2025-06-01", unsourced_after=ts("2025-05-20"))
+    assert c.missing and "no source says what happened" in dr.words(c.reason)
+
+
+# ---- Commitments --------------------------------------------------------------------------------
+
+def test_fulfilment_score_is_capped_and_undefined_before_anything_is_due():
+    assert du.fulfilment_score(45, 60) == pytest.approx(75.0)
+    assert du.fulfilment_score(90, 60) == 100.0
+    assert du.fulfilment_score(5, 0) is None
+
+
+def commitment_rows(rows):
+    """Commitments from (id, agreement, announced, start, deadline, target, unit, supersedes) tuples."""
+    return pd.DataFrame({
+        "commitment_id": [r[0] for r in rows], "agreement": [r[1] for r in rows],
+        "announced": pd.to_datetime([r[2] for r in rows]), "start": pd.to_datetime([r[3] for r in rows]),
+        "deadline": pd.to_datetime([r[4] for r in rows]), "target": [r[5] for r in rows],
+        "unit": [r[6] for r in rows], "supersedes": [r[7] for r in rows],
+        "source_id": [f"c{i}" for i in range(len(rows))], "status": "unknown",
+        "status_as_of": pd.NaT, "evidence_source_id": None,
+    })
+
+
+COMMITMENTS = commitment_rows([
+    ("old", "deal", "2026-01-01", "2026-01-01", "2026-03-31", 100.0, "t", None),
+    ("soy", "deal", "2026-02-01", "2026-01-01", "2026-04-30", 120.0, "t", "old"),  # replaces "old" from 1 Feb
+    ("later", "deal", "2026-01-01", "2026-06-01", "2026-12-31", 50.0, "t", None),  # not started in March
+    ("unannounced", "deal", "2026-04-01", "2026-01-01", "2026-12-31", 50.0, "t", None),
+    ("past", "earlier", "2025-01-01", "2025-01-01", "2025-06-30", 10.0, "usd", None),  # due before the truce began
+    ("pledge", "deal", "2026-01-01", "2026-01-01", None, None, None, None),  # no deadline, no target
+])
+
+
+def test_commitments_in_scope_follow_what_was_known():
+    scope = du.commitments_in_scope(COMMITMENTS, "2026-03-01", truce_start="2026-01-01")
+    assert scope["commitment_id"].tolist() == ["soy", "pledge"]
+    # Before "soy" was announced, "old" was the live version.
+    early = du.commitments_in_scope(COMMITMENTS, "2026-01-15", truce_start="2026-01-01")
+    assert early["commitment_id"].tolist() == ["old", "pledge"]
+
+
+def test_a_pledge_due_during_the_truce_keeps_counting_but_not_between_truces():
+    # On 30 Jun "soy" (due 30 Apr) is past its deadline: it counts while its truce (from 1 Jan) is in force...
+    assert "soy" in du.commitments_in_scope(COMMITMENTS, "2026-06-30", truce_start="2026-01-01")["commitment_id"].tolist()
+    # ...and not when no truce is in force.
+    assert "soy" not in du.commitments_in_scope(COMMITMENTS, "2026-06-30")["commitment_id"].tolist()
+
+
+SERIES = "usda_sales_to_cn"  # a "since the truce" series: rows are running totals from the commitment start
+SOY = pd.DataFrame({
+    "period_start": pd.to_datetime(["2026-01-01", "2026-01-01"]),
+    "period_end": pd.to_datetime(["2026-01-30", "2026-03-01"]),
+    "value": [20.0, 45.0],
+    "source_id": ["u1", "u2"],
+})
+
+
+def test_soybean_progress_in_memory_hand_worked():
+    record = COMMITMENTS.set_index("commitment_id").loc["soy"].copy()
+    record["commitment_id"] = "soy"
+    progress, used = du.soybean_progress(record, SOY, "2026-03-01", None, SERIES)
+    # 120 t over 1 Jan - 30 Apr (31 + 28 + 31 + 30 = 120 days); by 1 Mar 60 days have passed: 120 * 60 / 120 = 60 due.
+    assert progress.achieved == 45.0 and progress.expected == pytest.approx(60.0)
+    assert used["source_id"].tolist() == ["u1", "u2"]
+    # On 15 Feb only the 30 Jan total (20 t) was known.
+    assert du.soybean_progress(record, SOY, "2026-02-15", None, SERIES)[0].achieved == 20.0
+    assert du.soybean_progress(record, SOY, "2025-12-31", None, SERIES)[0] is None
+
+
+def test_commitment_component_averages_measured_pledges_and_lists_unmeasured_ones():
+    scope = du.commitments_in_scope(COMMITMENTS, "2026-03-01", truce_start="2026-01-01")
+    scope = pd.concat([scope, COMMITMENTS[COMMITMENTS["commitment_id"] == "later"].assign(start=ts("2026-02-01"))])
+    component, table = du.commitment_component(scope, SOY, PHASE_ONE.iloc[0:0], "2026-03-01", None, SERIES)
+    # "soy": 45 of 60 due = 75. "later" (from 1 Feb) has no figure: listed, not scored as zero.
+    assert component.score == pytest.approx(75.0)
+    assert table.set_index("commitment_id")["score"].isna().tolist() == [False, True]
+    assert component.sources == frozenset({"u1", "u2"})
+
+
+def test_commitment_component_is_missing_without_a_measured_pledge():
+    scope = du.commitments_in_scope(COMMITMENTS, "2026-03-01", truce_start="2026-01-01")
+    component, _ = du.commitment_component(scope, SOY.iloc[0:0], PHASE_ONE.iloc[0:0], "2026-03-01", None, SERIES)
+    assert component.missing and "no commitment in scope has a measured figure" in component.reason
+
+
+def phase_one_rows(rows):
+    """PIIE snapshots from (as_of, basis, measure, value) tuples."""
+    return pd.DataFrame({
+        "category": "goods_total", "period": "2020", "measure": [r[2] for r in rows], "value": [r[3] for r in rows],
+        "unit": "usd", "basis": [r[1] for r in rows], "as_of": pd.to_datetime([r[0] for r in rows]),
+        "preferred": True, "source_id": [f"p{i}" for i in range(len(rows))],
+    })
+
+
+PHASE_ONE = phase_one_rows([
+    ("2020-03-31", "cn_imports", "ytd_purchased", 10.0), ("2020-03-31", "cn_imports", "ytd_target", 40.0),
+    ("2020-04-30", "cn_imports", "ytd_purchased", 30.0), ("2020-04-30", "cn_imports", "ytd_target", 60.0),
+    ("2020-04-30", "us_exports", "ytd_purchased", 30.0), ("2020-04-30", "us_exports", "ytd_target", 40.0),
+    ("2020-05-31", "cn_imports", "ytd_purchased", 35.0),  # no target sourced for May: not a usable snapshot
+])
+
+
+def test_phase_one_snapshot_takes_the_latest_pair_dated_by_as_of():
+    snap = du.phase_one_snapshot(PHASE_ONE, "2020-06-30")
+    # 30 Apr: China imports 30 / 60 = 50; US exports 30 / 40 = 75 (capped at 100 only above target).
+    assert snap["as_of"].unique().tolist() == [ts("2020-04-30")]
+    assert snap.set_index("basis")["score"].to_dict() == pytest.approx({"cn_imports": 50.0, "us_exports": 75.0})
+    # On 15 Apr only March is known: 10 / 40 = 25.
+    assert du.phase_one_snapshot(PHASE_ONE, "2020-04-15")["score"].tolist() == pytest.approx([25.0])
+    assert du.phase_one_snapshot(PHASE_ONE, "2020-01-31").empty
+
+
+def test_phase_one_snapshot_scores_the_mean_of_its_bases():
+    scope = commitment_rows([("p1", du.PHASE_ONE_AGREEMENT, "2020-01-15", "2020-01-01", "2021-12-31", 1.0, "usd", None)])
+    component, _ = du.commitment_component(scope, SOY.iloc[0:0], PHASE_ONE, "2020-06-30", None, SERIES)
+    assert component.score == pytest.approx((50.0 + 75.0) / 2)
+
+
+# ---- Expiry calendar ----------------------------------------------------------------------------
+
+SCHED_EVENTS = events_frame([
+    ("2026-02-24", "2026-02-20", "escalation", 2, "s122"),  # a measure whose source also gives its end date
+    ("2026-07-24", None, "expiry", 2, "s122"),  # known when its source was first cited: 20 Feb
+    ("2026-11-10", None, "expiry", 3, "lonely"),  # a commitment falls due that day: a truce expiry
+    ("2027-06-23", None, "scheduling", 2, "pub"),  # known from its source's publication date
+])
+SCHED_COMMITMENTS = commitment_rows([
+    ("susp", "deal", "2025-11-01", "2025-11-10", "2026-11-10", None, None, None),
+])
+SCHED_SOURCES = pd.DataFrame({"source_id": ["s122", "lonely", "pub"], "publisher": ["A", "B", "C"],
+                              "published": pd.to_datetime([None, None, "2025-12-26"])})
+
+
+def test_scheduled_dates_become_known_from_their_sources_or_commitments():
+    items = du.scheduled_items(SCHED_EVENTS, SCHED_COMMITMENTS, SCHED_SOURCES)
+    known = dict(zip(items["date"].dt.strftime("%Y-%m-%d"), items["known_from"].dt.strftime("%Y-%m-%d")))
+    assert known == {"2026-07-24": "2026-02-20", "2026-11-10": "2025-11-01", "2027-06-23": "2025-12-26"}
+
+
+def test_expiry_component_counts_days_to_the_next_truce_expiry():
+    items = du.scheduled_items(SCHED_EVENTS, SCHED_COMMITMENTS, SCHED_SOURCES)
+    view = du.expiry_view(items, SCHED_COMMITMENTS, "2026-06-15", data_end=ts("2026-06-15"))
+    assert view["truce_expiry"].tolist() == [False, True, False]  # only 10 Nov is a commitment's deadline
+    c = du.expiry_component(view, 365)
+    # 15 Jun -> 10 Nov 2026: 15 + 31 + 31 + 30 + 31 + 10 = 148 days; 100 * 148 / 365 = 40.55.
+    assert c.score == pytest.approx(100 * 148 / 365)
+    assert du.expiry_component(view, 100).score == 100.0  # 148 days is beyond a 100-day scale
+
+
+def test_expiry_unknown_before_it_was_announced_is_missing():
+    items = du.scheduled_items(SCHED_EVENTS, SCHED_COMMITMENTS, SCHED_SOURCES)
+    view = du.expiry_view(items, SCHED_COMMITMENTS, "2025-10-01", data_end=ts("2026-06-15"))
+    assert view.empty
+    assert du.expiry_component(view, 365).missing
+
+
+def test_a_passed_expiry_without_a_sourced_outcome_is_said_and_never_scored():
+    items = du.scheduled_items(SCHED_EVENTS, SCHED_COMMITMENTS, SCHED_SOURCES)
+    # The data end on 15 Jun; on 23 Nov both 24 Jul and 10 Nov have passed with nothing recorded after them.
+    view = du.expiry_view(items, SCHED_COMMITMENTS, "2026-11-23", data_end=ts("2026-06-15"))
+    assert view.set_index(view["date"].dt.strftime("%Y-%m-%d"))["passed"].to_dict() == {
+        "2026-07-24": True, "2026-11-10": True, "2027-06-23": False}
+    c = du.expiry_component(view, 365)
+    assert c.missing and "10 Nov 2026 has passed and no source says what happened" in dr.words(c.reason)
+
+
+# ---- Base rate ----------------------------------------------------------------------------------
+
+def test_base_rate_component_from_the_truces_known_at_as_of():
+    from analysis.domain import survival as history
+
+    truces = pd.DataFrame({
+        "truce_id": ["a", "b", "c"], "name": ["A", "B", "C"],
+        "start": pd.to_datetime(["2019-01-01", "2019-03-01", "2020-01-01"]),
+        "end": pd.to_datetime(["2019-01-31", "2019-12-27", None]),
+        "ended_by": ["escalation", "expiry", "unknown"], "source_id": ["a", "b", "c"],
+    })
+    table = history.spells(truces, "2020-01-11", ts("2020-06-30"))
+    c, rate = du.base_rate_component(table, 20)
+    # Durations 30 (breakdown), 301+ (expired), 10+ (C, 1 Jan - 11 Jan). S(10) = 1, S(30) = 1 - 1/2 = 0.5.
+    # C is 10 days old: S(10 + 20) / S(10) = 0.5 -> 50.
+    assert c.score == pytest.approx(50.0) and rate.age == 10
+    c, rate = du.base_rate_component(table, 400)
+    assert c.missing and "410 days lies beyond the longest duration observed (301 days)" in c.reason
+    between = history.spells(truces, "2019-02-15", ts("2020-06-30"))
+    assert du.base_rate_component(between, 20)[0].reason == "no truce is in force on this date"
+
+
+# ---- Weights, re-normalisation, sensitivity -----------------------------------------------------
+
+WEIGHTS = {"commitments": 0.25, "events": 0.25, "tariffs": 0.2, "expiry": 0.15, "base_rate": 0.15}
+
+
+def test_missing_component_weights_are_shared_out():
+    scores = {"commitments": 80.0, "events": None, "tariffs": 50.0, "expiry": 20.0, "base_rate": 100.0}
+    used = du.effective_weights(scores, WEIGHTS)
+    # Scored weights sum to 0.75: 0.25 / 0.75 = 1/3, 0.2 / 0.75 = 0.2667, 0.15 / 0.75 = 0.2 (twice); events 0.
+    assert used == pytest.approx({"commitments": 1 / 3, "events": 0.0, "tariffs": 0.2 / 0.75, "expiry": 0.2,
+                                  "base_rate": 0.2})
+    # 80 / 3 + 50 * 0.2667 + 20 * 0.2 + 100 * 0.2 = 26.67 + 13.33 + 4 + 20 = 64.
+    assert du.combine(scores, WEIGHTS) == pytest.approx(64.0)
+
+
+def test_index_with_every_component_scored_is_the_weighted_mean():
+    scores = {"commitments": 100.0, "events": 80.0, "tariffs": 50.0, "expiry": 40.0, "base_rate": 0.0}
+    # 25 + 20 + 10 + 6 + 0 = 61 (the weights already sum to one).
+    assert du.combine(scores, WEIGHTS) == pytest.approx(61.0)
+
+
+def test_no_index_when_every_weighted_component_is_missing():
+    scores = {"commitments": None, "events": 70.0, "tariffs": None, "expiry": None, "base_rate": None}
+    assert du.combine(scores, dict(WEIGHTS, events=0.0)) is None
+
+
+def test_sensitivity_table_hand_worked():
+    table = du.sensitivity({"a": 100.0, "b": 0.0}, {"a": 0.5, "b": 0.5}).set_index("component")
+    # a x 0.5: 0.25 / 0.75 * 100 = 33.33; a x 1.5: 0.75 / 1.25 * 100 = 60.
+    assert table.loc["a", "x0.5"] == pytest.approx(100 / 3) and table.loc["a", "x1.5"] == pytest.approx(60.0)
+    # b x 0.5: a gets 0.5 / 0.75 -> 66.67; b x 1.5: a gets 0.5 / 1.25 -> 40.
+    assert table.loc["b", "x0.5"] == pytest.approx(200 / 3) and table.loc["b", "x1.5"] == pytest.approx(40.0)
+    assert table.loc["a", "range"] == pytest.approx(60 - 100 / 3)
+
+
+def test_sensitivity_of_a_missing_component_is_nil():
+    table = du.sensitivity({"a": 100.0, "b": None, "c": 0.0}, {"a": 0.5, "b": 0.3, "c": 0.5}).set_index("component")
+    # b has no score, so scaling its weight leaves a and c at 0.5 / 1.0 each: 50 either way.
+    assert table.loc["b", "x0.5"] == pytest.approx(50.0) and table.loc["b", "range"] == pytest.approx(0.0)
+
+
+def test_weights_are_checked_by_name():
+    with pytest.raises(ParameterError, match="'weight_events': -0.1 is negative"):
+        du.check_weights(dict(WEIGHTS, events=-0.1))
+    with pytest.raises(ParameterError, match="all weights are zero"):
+        du.check_weights(dict.fromkeys(WEIGHTS, 0.0))
+    with pytest.raises(ParameterError, match="'weight_tariffs': 'high' is not a number"):
+        du.check_weights(dict(WEIGHTS, tariffs="high"))
+    assert du.check_weights(dict(WEIGHTS, expiry=1)) == dict(WEIGHTS, expiry=1.0)
+
+
+def notebook_defaults(name):
+    """The defaults in a report notebook's parameters cell."""
+    return {p.name: p.default for p in read_parameters(config.NOTEBOOKS_DIR / f"{name}.ipynb")}
+
+
+def dashboard(**changes):
+    """The dashboard computed with the notebook's default parameters, ``changes`` applied."""
+    p = notebook_defaults("durability") | changes
+    weights = du.Weights(**{k: p.pop(f"weight_{k}") for k in du.COMPONENTS})
+    return du.compute(weights=weights, **p)
+
+
+def test_other_parameters_are_checked_by_name():
+    defaults = notebook_defaults("durability")
+    with pytest.raises(ParameterError, match="'event_window_days'"):
+        du.check_parameters(**{**defaults, "event_window_days": 0})
+    with pytest.raises(ParameterError, match="'reference_months': 3 must be more than warning_months"):
+        du.check_parameters(**{**defaults, "warning_months": 3, "reference_months": 3})
+    with pytest.raises(ParameterError, match="'commitment_series': 'rumours' is not one of"):
+        du.check_parameters(**{**defaults, "commitment_series": "rumours"})
+    with pytest.raises(ParameterError, match="'weight_base_rate'"):
+        dashboard(weight_base_rate=-1.0)
+
+
+# ---- Backtest -----------------------------------------------------------------------------------
+
+def test_month_ends_run_to_as_of():
+    assert list(du.month_ends("2019-01-15", "2019-03-30").strftime("%m-%d")) == ["01-31", "02-28"]
+
+
+def monthly_index(values, start="2019-01-31"):
+    dates = pd.date_range(start, periods=len(values), freq="ME")
+    return pd.DataFrame({"date": dates, "index": [float("nan") if v is None else v for v in values],
+                         "events": [float("nan") if v is None else v for v in values]})
+
+
+ENDS = pd.DataFrame({"name": ["X"], "end": [ts("2019-08-01")], "source_id": ["x"]})
+
+
+def test_index_that_falls_before_a_breakdown_is_reported_as_fell():
+    # Jan .. Jul 2019. Run-up for a 1 Aug breakdown: month ends from 1 May to 1 Jul -> 31 May, 30 Jun.
+    # Reference: last month end on or before 1 Feb -> 31 Jan.
+    series = monthly_index([80, 75, 70, 60, 40, 30, 20])
+    check = du.warning_check(series, ENDS, 3, 6)
+    row = check.iloc[0]
+    assert row["lead_dates"] == [ts("2019-05-31"), ts("2019-06-30")]
+    # (40 + 30) / 2 = 35 against 80 on 31 Jan: fell by 45.
+    assert row["lead"] == pytest.approx(35.0) and row["reference"] == pytest.approx(80.0)
+    assert row["change"] == pytest.approx(-45.0) and row["verdict"] == "fell"
+    assert row["components"] == ["events"]
+
+
+def test_rose_unchanged_and_not_computable():
+    assert du.warning_check(monthly_index([10, 0, 0, 0, 40, 30, 0]), ENDS)["verdict"].iloc[0] == "rose"  # 35 > 10
+    assert du.warning_check(monthly_index([35, 0, 0, 0, 40, 30, 0]), ENDS)["verdict"].iloc[0] == "unchanged"
+    assert du.warning_check(monthly_index([None, 0, 0, 0, 40, 30, 0]), ENDS)["verdict"].iloc[0] == "not computable"
+    assert du.warning_check(monthly_index([80, 0, 0, 0, None, None, 0]), ENDS)["verdict"].iloc[0] == "not computable"
+    # A series that starts after the reference date has nothing to compare with.
+    late = monthly_index([40, 30, 20], start="2019-05-31")
+    assert du.warning_check(late, ENDS)["reference_date"].iloc[0] is None
+
+
+def test_backtest_statement_reports_the_result_either_way():
+    fell = du.warning_check(monthly_index([80, 75, 70, 60, 40, 30, 20]), ENDS)
+    text = dr.backtest_text(fell, 3, 6)
+    assert "**The index fell before 1 of the 1 breakdowns**" in text
+    assert "averaged 35.0 in the run-up against 80.0 on 31 Jan 2019, so it **fell** by 45.0 points" in text
+    rose = du.warning_check(monthly_index([10, 0, 0, 0, 40, 30, 0]), ENDS)
+    assert "**The index fell before 0 of the 1 breakdowns** in the backtest, rose before 1" in dr.backtest_text(rose, 3, 6)
+    missing = du.warning_check(monthly_index([None, 0, 0, 0, 40, 30, 0]), ENDS)
+    assert "**not computable**, because the index has no value on 31 Jan 2019" in dr.backtest_text(missing, 3, 6)
+    assert "nothing to test" in dr.backtest_text(du.warning_check(monthly_index([1]), ENDS.iloc[0:0]), 3, 6)
+
+
+def test_breakdowns_are_truces_ended_by_escalation_within_the_period():
+    truces = pd.DataFrame({"truce_id": ["a", "b", "c"], "name": ["A", "B", "C"],
+                           "end": pd.to_datetime(["2019-05-05", "2021-12-31", "2030-01-01"]),
+                           "ended_by": ["escalation", "expiry", "escalation"], "source_id": ["a", "b", "c"]})
+    assert du.breakdowns(truces, "2018-01-01", "2026-06-15")["truce_id"].tolist() == ["a"]
+
+
+# ---- Against the real data ----------------------------------------------------------------------
+
+def test_in_memory_commitment_measure_matches_the_purchases_report():
+    frames = du.load_frames()
+    record = frames.commitments.set_index("commitment_id").loc["soy-12mmt"].copy()
+    record["commitment_id"] = "soy-12mmt"
+    mine, _ = du.soybean_progress(record, frames.soy_rows[du.COMMITMENT_SERIES], "2026-01-31", frames.soy_weights)
+    theirs = purchases.compute(**{**notebook_defaults("purchases"), "as_of": "2026-01-31", "commitment": "soy-12mmt"}).progress
+    assert (mine.achieved, mine.expected, mine.status) == (theirs.achieved, theirs.expected, theirs.status)
+
+
+def test_index_on_30_june_2019_rests_on_the_event_balance_alone():
+    d = dashboard(as_of="2019-06-30", backtest_from="2019-01-01")
+    # Known in the 90 days to 30 Jun 2019: the 5 May threat (2), the 10 May escalation announced on 5 May (3),
+    # the Osaka truce on 29 Jun (3). 50 + 50 * (3 - 5) / (3 + 5) = 37.5. Nothing else has data then.
+    assert d.now.index == pytest.approx(37.5)
+    assert [k for k, c in d.now.components.items() if not c.missing] == ["events"]
+    assert d.series["date"].max() == ts("2019-06-30")
+    # Commitments announced after 30 Jun 2019 are not on the scorecard.
+    assert dr.scorecard_table(d).empty

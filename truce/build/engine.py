@@ -1,0 +1,375 @@
+"""Run report notebooks with papermill and publish them atomically.
+
+For each report: check the parameters against its parameters cell, execute
+it in the project kernel, then write its static figures, the executed
+``<out>/<report>.ipynb`` and finally ``<out>/<report>.html``, each through a
+temporary file and a rename, so a reader never sees a half-written page and a
+failed or interrupted build leaves the last published report in place. A
+failed run's notebook (and a readable copy with the code shown) goes to
+``<out>/_failed/``. After the reports, ``manifest.json`` and ``index.html``
+are rewritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from analysis import config
+from truce.files import atomic_write, sha256
+from analysis.errors import ParameterError
+from truce.build.catalog import Report, select
+from truce.build.parameters import check_not_future, overrides_by_report, resolve
+
+# Seconds a cell may run before its report fails (`truce build --timeout`).
+DEFAULT_TIMEOUT = 600
+
+
+def remove_stale_temporaries(out_dir: Path) -> None:
+    """Delete temporary files a killed build left behind (never a published file)."""
+    for tmp in Path(out_dir).rglob(".*.tmp"):
+        tmp.unlink(missing_ok=True)
+
+
+@dataclass
+class Outcome:
+    """What happened to one report."""
+
+    report: str
+    ok: bool
+    seconds: float
+    message: str = ""
+    entry: dict = field(default_factory=dict)  # its manifest record when published
+
+
+def _execute(report: Report, parameters: dict, workdir: Path, data_dir: Path | None, kernel, timeout: float):
+    """Execute the notebook in the warm project kernel; return it and what it recorded.
+
+    ``timeout`` limits each cell (nbclient's execution timeout); the runner
+    also holds the whole report to a wall-clock deadline.
+    """
+    import nbformat
+    import papermill
+
+    from analysis import runlog
+    from analysis.views.charts import BUILD_ENV
+
+    log = workdir / "run.jsonl"
+    executed = workdir / f"{report.name}.ipynb"
+    # What the notebook's code must see: charts keep only their spec, the run log collects facts,
+    # and the loaders read the vintage's data (or the default data when unset).
+    manager = kernel.manager(report.path.parent, {
+        BUILD_ENV: "1",
+        runlog.RUN_LOG_ENV: str(log),
+        config.DATA_DIR_ENV: str(data_dir) if data_dir is not None else os.environ.get(config.DATA_DIR_ENV),
+    })
+    papermill.execute_notebook(
+        str(report.path),
+        str(executed),
+        parameters=parameters,
+        kernel_name=config.KERNEL_NAME,
+        km=manager,
+        cwd=str(report.path.parent),
+        progress_bar=False,
+        request_save_on_cell_execute=False,
+        execution_timeout=timeout,
+    )
+    return nbformat.read(executed, as_version=4), runlog.read(log)
+
+
+def _normalise(nb, report: Report):
+    """Make the executed notebook independent of where and when it was built."""
+    from truce.publish import html as publish
+
+    nb = publish.strip_volatile_metadata(nb)
+    papermill_meta = nb.metadata.get("papermill", {})
+    papermill_meta["input_path"] = f"notebooks/{report.name}.ipynb"
+    papermill_meta["output_path"] = f"{report.name}.ipynb"
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"  # papermill draws a random id each run
+    return nb
+
+
+def _failure_message(err) -> str:
+    source = "\n".join("    " + line for line in str(err.source).splitlines())
+    return f"cell {err.cell_index} failed:\n{source}\n  {err.ename}: {err.evalue}"
+
+
+def _publish_failure(report: Report, executed: Path, out_dir: Path) -> Path:
+    """Keep a failed run's notebook, and a copy with code and error shown, under ``_failed/``."""
+    import nbformat
+
+    from truce.publish import html as publish
+
+    failed_dir = out_dir / "_failed"
+    atomic_write(failed_dir / f"{report.name}.ipynb", executed.read_bytes())
+    nb = nbformat.read(executed, as_version=4)
+    page = publish.to_html(nb, f"FAILED: {report.title}", show_code=True)
+    atomic_write(failed_dir / f"{report.name}.html", page.encode("utf-8"))
+    return failed_dir / f"{report.name}.ipynb"
+
+
+def build_one(report: Report, overrides: dict, out_dir: Path, from_cli: frozenset = frozenset(),
+              data_dir: Path | None = None, vintage: str | None = None,
+              vintages_root: Path | None = None, kernel=None, timeout: float = DEFAULT_TIMEOUT) -> Outcome:
+    """Build one report into ``out_dir``; a notebook error is reported, not raised.
+
+    Parameters
+    ----------
+    kernel : truce.build.kernel.WarmKernel, optional
+        Kernel shared with other builds in this process; a private one is
+        started and stopped when not given.
+    timeout : float
+        Seconds any one cell may run; a cell past it fails the report.
+
+    Raises
+    ------
+    ParameterError
+        Before anything runs, for an unknown parameter or a wrongly typed value.
+    """
+    if kernel is None:
+        from truce.build.kernel import WarmKernel
+
+        private = WarmKernel()
+        try:
+            return build_one(report, overrides, out_dir, from_cli, data_dir, vintage, vintages_root, private, timeout)
+        finally:
+            private.shutdown()
+    import nbformat
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from papermill.exceptions import PapermillExecutionError
+
+    from truce.publish import html as publish
+    from truce.publish import stamp
+
+    params = report.parameters
+    parameters = resolve(params, overrides, from_cli)
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="truce-build-") as tmp:
+        try:
+            nb, facts = _execute(report, parameters, Path(tmp), data_dir, kernel, timeout)
+        except PapermillExecutionError as err:
+            kept = _publish_failure(report, Path(tmp) / f"{report.name}.ipynb", out_dir)
+            return Outcome(report.name, False, time.monotonic() - started,
+                           f"{_failure_message(err)}\n  executed notebook kept at {kept}")
+        except CellTimeoutError:
+            kernel.shutdown()  # it is still running the cell; the next report gets a fresh kernel
+            return Outcome(report.name, False, time.monotonic() - started,
+                           f"{report.name}: timed out after {timeout:g} s (a cell ran past the limit)")
+        except DeadKernelError as err:
+            kernel.shutdown()
+            return Outcome(report.name, False, time.monotonic() - started, f"{report.name}: the kernel died: {err}")
+    inputs = [Path(p) for p in facts["read"]]
+    if vintages_root is not None:
+        vintage = stamp.matching_vintage(inputs, vintages_root) or vintage
+    provenance = stamp.Stamp(
+        report=report.name,
+        as_of=facts.get("as_of", "not recorded"),
+        data_version=stamp.data_version(inputs),
+        commit=stamp.git_commit(),
+        parameters=parameters,
+        defaults={p.name: p.default for p in params},
+        inputs=[stamp.display_path(p) for p in inputs],
+        vintage=vintage,
+    )
+    nb = _normalise(nb, report)
+    figures_rel = f"figures/{report.name}"
+    page = publish.to_html(nb, report.title, provenance.header_html(), provenance.footer_html(), figures_rel)
+    notebook_bytes = nbformat.writes(nb).encode("utf-8")
+    page_bytes = page.encode("utf-8")
+
+    outputs = {}
+    specs = publish.chart_specs(nb)
+    for number, spec in enumerate(specs, 1):
+        for kind, data in publish.render_figures(spec).items():
+            rel = f"{figures_rel}/fig-{number}.{kind}"
+            atomic_write(out_dir / rel, data)
+            outputs[rel] = hashlib.sha256(data).hexdigest()
+    for stale in (out_dir / figures_rel).glob("fig-*.*"):
+        if stale.stem.split("-")[-1].isdigit() and int(stale.stem.split("-")[-1]) > len(specs):
+            stale.unlink()
+    # The HTML goes last: a reader who sees a new page can rely on its notebook and figures being there.
+    atomic_write(out_dir / f"{report.name}.ipynb", notebook_bytes)
+    atomic_write(out_dir / f"{report.name}.html", page_bytes)
+    outputs[f"{report.name}.ipynb"] = hashlib.sha256(notebook_bytes).hexdigest()
+    outputs[f"{report.name}.html"] = hashlib.sha256(page_bytes).hexdigest()
+    entry = {
+        "title": report.title,
+        "summary": report.meta.get("summary", ""),
+        "as_of": provenance.as_of,
+        "parameters": parameters,
+        "data_version": provenance.data_version,
+        "commit": provenance.commit,
+        "vintage": vintage,
+        "inputs": [{"path": stamp.display_path(p), "sha256": sha256(p)} for p in inputs],
+        "outputs": dict(sorted(outputs.items())),
+        "figures": len(specs),
+        "html_bytes": len(page_bytes),
+    }
+    return Outcome(report.name, True, time.monotonic() - started, f"{len(page_bytes) / 1e6:.2f} MB", entry)
+
+
+def publish_site(out_dir: Path, entries: dict[str, dict]) -> None:
+    """Rewrite ``manifest.json`` and ``index.html`` for what is now published."""
+    from truce.publish import manifest
+
+    current = manifest.updated(manifest.load(out_dir), entries, out_dir)
+    atomic_write(out_dir / manifest.MANIFEST, manifest.dumps(current))
+    atomic_write(out_dir / "index.html", manifest.index_html(current).encode("utf-8"))
+
+
+def vintage_data_dir(vintage: str) -> Path:
+    """The data folder of a dated vintage, ``data/vintages/<YYYY-MM-DD>/data``.
+
+    Raises
+    ------
+    ParameterError
+        If the date is malformed or no such vintage exists (the message lists those that do).
+    """
+    root = config.vintages_dir()
+    folder = root / vintage / "data"
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", vintage) or not folder.is_dir():
+        known = sorted(p.parent.name for p in root.glob("*/data") if p.is_dir())
+        raise ParameterError("--vintage", f"no vintage {vintage!r} in {root}; available: {', '.join(known) or 'none'}")
+    return folder
+
+
+def _plan(reports: list[Report], per_report: dict, out_dir: Path, data_dir: Path, vintage: str | None,
+          force: bool) -> tuple[list[Report], dict[str, str]]:
+    """Split reports into those to build and those whose published copy is fresh.
+
+    Returns
+    -------
+    (list of Report, dict)
+        Reports to build, and the name -> cache key of those that are up to date.
+    """
+    from truce.build import cache
+    from truce.publish import manifest
+
+    published = manifest.load(out_dir)["reports"]
+    code = cache.code_version()
+    todo, fresh = [], {}
+    for report in reports:
+        entry = published.get(report.name, {})
+        inputs = cache.previous_inputs(entry)
+        key = None if inputs is None else cache.cache_key(report.path, per_report[report.name], vintage, data_dir,
+                                                          inputs, code)
+        if not force and cache.is_fresh(entry, key, out_dir):
+            fresh[report.name] = key
+        else:
+            todo.append(report)
+    # Longest first (by the last build's time), so no worker is left with a long report at the end.
+    todo.sort(key=lambda r: -_last_seconds(published.get(r.name)))
+    return todo, fresh
+
+
+def _last_seconds(entry) -> float:
+    """How long a report's last build took, from its manifest entry (0 when unknown)."""
+    seconds = entry.get("seconds") if isinstance(entry, dict) else None
+    return float(seconds) if isinstance(seconds, (int, float)) else 0.0
+
+
+def _run(todo: list[Report], per_report: dict, out_dir: Path, from_cli: frozenset, data_dir: Path | None,
+         vintage: str | None, vintages_root: Path, jobs: int, timeout: float):
+    """Yield each report's :class:`Outcome` as it finishes, building ``jobs`` at a time in worker processes.
+
+    Nothing heavy is imported here: workers start from a clean fork server (see
+    :mod:`analysis.runner`), so a library's threads in this process cannot hang them.
+    """
+    from truce.build import runner
+
+    work = [runner.Job(r.name, build_one, (r, per_report[r.name], out_dir, from_cli, data_dir, vintage, vintages_root),
+                       {"timeout": timeout}) for r in todo]
+    for job, result in runner.run(work, jobs, timeout + runner.GRACE_SECONDS):
+        if isinstance(result, runner.Failure):
+            yield Outcome(job.name, False, result.seconds, result.message)
+        else:
+            yield result
+
+
+def build(names: list[str], overrides: dict, out_dir: Path, from_cli: frozenset = frozenset(), echo=print,
+          vintage: str | None = None, jobs: int | None = None, force: bool = False,
+          timeout: float = DEFAULT_TIMEOUT, allow_future: bool = False) -> int:
+    """Build the named reports (all when empty); return a process exit code.
+
+    Reports whose notebook, parameters, data and ``analysis/`` code are
+    unchanged since they were published are skipped (see :mod:`analysis.cache`).
+
+    Parameters
+    ----------
+    names : list of str
+        Reports to build; empty means all.
+    overrides : dict
+        Parameter overrides; each report gets those it declares.
+    out_dir : Path
+        Publication folder.
+    vintage : str, optional
+        Build from the data as it stood in ``data/vintages/<vintage>/data``.
+    jobs : int, optional
+        Reports built at once (default: the number of cores).
+    force : bool
+        Rebuild even when the published copy is up to date.
+    timeout : float
+        Seconds a cell may run; a report also fails when it runs past this
+        plus a grace period for starting its kernel and rendering its page.
+    allow_future : bool
+        Accept an ``as_of`` later than today.
+
+    Returns
+    -------
+    int
+        0 when every report is published and current, 1 when any failed.
+        Parameter errors raise before any notebook runs.
+    """
+    from truce.build import cache
+
+    vintages_root = config.vintages_dir()
+    data_dir = vintage_data_dir(vintage) if vintage else None
+    reports = select(names, echo)
+    per_report = overrides_by_report(reports, overrides, from_cli)
+    from_cli = frozenset()  # the values are converted to their types now
+    for mine in per_report.values():
+        check_not_future(mine, dt.date.today(), allow_future)
+    out_dir = Path(out_dir).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(out_dir)
+    todo, fresh = _plan(reports, per_report, out_dir, data_dir or config.data_dir(), vintage, force)
+    for name in fresh:
+        echo(f"{name}: up to date, skipped (use --force to rebuild)")
+    if not todo:
+        return 0
+    # Each report's own rules (allowed values, ranges, ids in the data), here, before any kernel starts.
+    for report in todo:
+        report.check({**{p.name: p.default for p in report.parameters}, **per_report[report.name]})
+    jobs = jobs or os.cpu_count() or 1
+    echo(f"building {len(todo)} report(s) with {min(jobs, len(todo))} worker(s)")
+    failures, entries, code = 0, {}, cache.code_version()
+    try:
+        for done, outcome in enumerate(_run(todo, per_report, out_dir, from_cli, data_dir, vintage, vintages_root,
+                                            jobs, timeout), 1):
+            tag = f"[{done}/{len(todo)}] {outcome.report}"
+            if outcome.ok:
+                report = next(r for r in todo if r.name == outcome.report)
+                names_read = [Path(i["path"]).name for i in outcome.entry["inputs"]]
+                outcome.entry["cache_key"] = cache.cache_key(report.path, per_report[report.name], vintage,
+                                                             data_dir or config.data_dir(), names_read, code)
+                outcome.entry["seconds"] = round(outcome.seconds, 1)
+                entries[outcome.report] = outcome.entry
+                echo(f"{tag}: published {out_dir / (outcome.report + '.html')} "
+                     f"({outcome.message}, {outcome.seconds:.1f} s)")
+            else:
+                failures += 1
+                print(f"{tag}: FAILED after {outcome.seconds:.1f} s; the previously published report is unchanged"
+                      f"\n  {outcome.message}", file=sys.stderr)
+    finally:
+        # Even when interrupted, record what did get published.
+        publish_site(out_dir, entries)
+    return 1 if failures else 0

@@ -1,0 +1,1 @@
+"""Refreshing the data from public APIs into dated vintages (``truce refresh``)."""
