@@ -34,9 +34,10 @@ def test_default_builds_publish_both_reports(defaults):
         assert (out / f"{name}.ipynb").exists()
 
 
-def test_default_tariff_report_assumes_no_outcome_at_the_passed_expiry(defaults):
+def test_default_tariff_report_names_the_extended_cliff(defaults):
     html = page(defaults[0], "tariffs")
-    assert "no source in this project says what happened" in html
+    # The September 2026 extension moved the next cliff to 10 Jan 2027; the US suspension is moot.
+    assert "due to expire on <strong>10 Jan 2027</strong>" in html
     assert "not a forecast" in html and "moot" in html
     assert 'id="fig-1"' in html and 'id="fig-2"' in html
     assert "ts.compute(" not in html  # code is hidden

@@ -27,6 +27,15 @@ from analysis.errors import ParameterError
 
 DAYS_PER_MONTH = 365.25 / 12
 STATUSES = ("met", "on track", "behind", "missed")
+# The metric of the soybean purchase pledges the tracker and the durability index measure; other
+# tonnage pledges (coal for 2027-28) have no series here to measure them with.
+SOYBEAN_METRIC = "us_soybean_purchases"
+
+
+def soybean_pledges(commitments: pd.DataFrame) -> pd.DataFrame:
+    """The commitments with a soybean tonnage target."""
+    return commitments[commitments["target"].notna() & (commitments["unit"] == "t")
+                       & (commitments["metric"] == SOYBEAN_METRIC)]
 
 
 @dataclass(frozen=True)

@@ -270,7 +270,7 @@ def commitment_component(in_scope: pd.DataFrame, soy_rows: pd.DataFrame, phase_o
         ``status`` (computed, for tonnage pledges) and ``note`` (a str or a :class:`Phrase`).
     """
     rows, sources = [], set()
-    for record in in_scope[in_scope["unit"] == "t"].itertuples():
+    for record in cm.soybean_pledges(in_scope).itertuples():
         p, used = soybean_progress(pd.Series(record._asdict()), soy_rows, as_of, soy_weights, series)
         label = cm.SERIES[series].label
         if p is None:

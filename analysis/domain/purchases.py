@@ -75,14 +75,14 @@ def check_parameters(*, as_of: str, commitment: str, flow_series: str, method: s
     obs.check_as_of(as_of)
     obs.iso_date("flows_from", flows_from)
     commitments = load_commitments()
-    tonnage = commitments.loc[commitments["target"].notna() & (commitments["unit"] == "t"), "commitment_id"].tolist()
+    tonnage = cm.soybean_pledges(commitments)["commitment_id"].tolist()
     ids = commitments["commitment_id"].tolist()
     if commitment not in ids:
         raise ParameterError("commitment", f"{commitment!r} is not in commitments.csv; "
-                                           f"commitments with a tonnage target: {', '.join(tonnage)}")
+                                           f"commitments with a soybean tonnage target: {', '.join(tonnage)}")
     record = commitments.set_index("commitment_id").loc[commitment]
     if commitment not in tonnage:
-        raise ParameterError("commitment", f"{commitment!r} has no tonnage target; choose one of: {', '.join(tonnage)}")
+        raise ParameterError("commitment", f"{commitment!r} has no soybean tonnage target; choose one of: {', '.join(tonnage)}")
     if flow_series not in SERIES:
         raise ParameterError("flow_series", f"{flow_series!r} is not one of: {', '.join(SERIES)}")
     if method not in METHODS:

@@ -212,6 +212,22 @@ def live_suspensions(commitments: pd.DataFrame, tariffs: pd.DataFrame, as_of) ->
     return found
 
 
+def next_cliff(known: pd.DataFrame, suspensions: dict, as_of) -> pd.Timestamp | None:
+    """The next expiry that can still move a tariff: the earliest deadline of a suspension whose layer is in force.
+
+    A suspension of a layer no longer in force on ``as_of`` (the IEEPA tariffs
+    the Supreme Court voided in February 2026) is moot: its deadline changes no
+    rate, so it does not set the cliff. When every suspension is moot, the
+    earliest deadline is kept, so the page still names the date.
+    """
+    def in_force(s) -> bool:
+        return s.layer is None or float(tf.layer_rates_at(known, s.direction, as_of).get(s.layer, 0.0)) > 0
+
+    deadlines = [s.deadline for s in suspensions.values()]
+    live = [s.deadline for s in suspensions.values() if in_force(s)]
+    return min(live or deadlines, default=None)
+
+
 def scheduled_ends(events: pd.DataFrame, tariffs: pd.DataFrame) -> list[ScheduledEnd]:
     """Scheduled ends of stacked layers (``expiry`` events naming the layer) with no tariff row after them.
 
@@ -463,7 +479,7 @@ def compute(*, as_of: str, chart_from: str, scenario: str, custom_rates: CustomR
     known_events = obs.dated_as_of(events, as_of_ts)
     suspensions = live_suspensions(commitments, tariffs, as_of_ts)
     ends = scheduled_ends(known_events, known)
-    cliff = min((s.deadline for s in suspensions.values()), default=None)
+    cliff = next_cliff(known, suspensions, as_of_ts)
     horizon = max(as_of_ts, cliff) + pd.Timedelta(days=SCENARIO_TAIL_DAYS) if cliff is not None else as_of_ts
 
     outlooks = {d: outlook(known, known_events, d, suspensions.get(d), cliff, ends, as_of_ts, time_limited, custom[d])

@@ -123,7 +123,7 @@ def test_help_explains_commands_and_exit_codes():
     (("-p", "as_of", "yesterday"), "parameter 'as_of': 'yesterday' is not an ISO date (YYYY-MM-DD) or 'latest'"),
     (("purchases", "-p", "method", "cubic"), "parameter 'method': 'cubic' is not one of: linear, seasonal"),
     (("purchases", "-p", "commitment", "p1-2020-agriculture"),
-     "parameter 'commitment': 'p1-2020-agriculture' has no tonnage target; choose one of: "),
+     "parameter 'commitment': 'p1-2020-agriculture' has no soybean tonnage target; choose one of: "),
     (("durability", "-p", "weight_events", "-0.5"), "parameter 'weight_events': -0.5 is negative"),
     (("--timeout", "0"), "parameter '--timeout': 0 must be a positive number of seconds"),
 ])

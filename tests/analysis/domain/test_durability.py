@@ -122,6 +122,8 @@ def commitment_rows(rows):
         "announced": pd.to_datetime([r[2] for r in rows]), "start": pd.to_datetime([r[3] for r in rows]),
         "deadline": pd.to_datetime([r[4] for r in rows]), "target": [r[5] for r in rows],
         "unit": [r[6] for r in rows], "supersedes": [r[7] for r in rows],
+        # Tonnage pledges here are soybean pledges; the others have no metric the index measures.
+        "metric": ["us_soybean_purchases" if r[6] == "t" else "other" for r in rows],
         "source_id": [f"c{i}" for i in range(len(rows))], "status": "unknown",
         "status_as_of": pd.NaT, "evidence_source_id": None,
     })

@@ -234,12 +234,14 @@ def test_report_on_real_data_before_the_extension():
         report(as_of="2017-06-30")
 
 
-def test_report_on_real_data_after_the_expiry_assumes_no_outcome():
+def test_report_on_real_data_reads_the_extended_cliff_and_calls_the_voided_suspension_moot():
     r = report()
     us, cn = r.outlooks[US], r.outlooks[CN]
-    assert r.cliff_passed and us.layer_ended is not None and us.ended_by["type"] == "legal"
-    assert us.sourced_through < r.cliff  # a scheduled end before the expiry is unresolved
-    assert cn.sourced_through == r.cliff
+    # The September 2026 extension moved China's suspension to 10 Jan 2027; that sets the cliff.
+    assert r.cliff == pd.Timestamp("2027-01-10") and not r.cliff_passed
+    assert cn.suspension.commitment_id == "sep2026-cn-reciprocal-suspension" and cn.cliff == r.cliff
+    # The US suspension's layer was voided by a court: its own deadline changes no rate.
+    assert us.layer_ended is not None and us.ended_by["type"] == "legal" and us.cliff < r.cliff
     text = tr.scenario_text(r)
-    assert "moot" in text and "not a forecast" in text and "no source records what happened" in text
+    assert "moot" in text and "not a forecast" in text and "10 Jan 2027" in text
     assert set(r.sources["source_id"]) >= {us.suspension.source_id, cn.suspension.source_id}
