@@ -25,3 +25,10 @@ def run_truce(*args, env=None, data_dir=None) -> subprocess.CompletedProcess:
     """Run `python -m truce ARGS` to completion from an unrelated working directory."""
     return subprocess.run([sys.executable, "-m", "truce", *map(str, args)], capture_output=True, text=True,
                           env=_environment(env, data_dir), cwd="/", timeout=600)
+
+
+def notebook_defaults(name: str) -> dict:
+    """A report's defaults: the literals of the parameters cell of ``notebooks/<name>.ipynb``, in order."""
+    from truce.build.parameters import read_parameters
+
+    return {p.name: p.default for p in read_parameters(config.NOTEBOOKS_DIR / f"{name}.ipynb")}

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from analysis.domain import commitments as cm
+from support import notebook_defaults
 
 # 12 MMT from 1 Nov 2025 to 28 Feb 2026: 30 + 31 + 31 + 28 = 120 days.
 DEAL = cm.Commitment("soy", 12_000_000, "2025-11-01", "2026-02-28")
@@ -204,10 +205,7 @@ def test_status_is_one_of_the_four():
 
 
 def test_the_purchases_default_measure_is_the_purchases_notebook_default():
-    from analysis import config
-    from truce.build.parameters import read_parameters
-
-    defaults = {p.name: p.default for p in read_parameters(config.NOTEBOOKS_DIR / "purchases.ipynb")}
+    defaults = notebook_defaults("purchases")
     assert (cm.PURCHASES_FLOW_SERIES, cm.PURCHASES_METHOD, cm.PURCHASES_BASELINE_YEAR) == (
         defaults["flow_series"], defaults["method"], defaults["baseline_year"])
     assert cm.PURCHASES_FLOW_SERIES in cm.SERIES

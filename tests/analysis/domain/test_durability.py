@@ -3,12 +3,11 @@
 import pandas as pd
 import pytest
 
-from analysis import config
 from analysis.domain import durability as du
 from analysis.views import durability as dr
 from analysis.domain import purchases
 from analysis.errors import ParameterError
-from truce.build.parameters import read_parameters
+from support import notebook_defaults
 
 
 def ts(text):
@@ -344,10 +343,6 @@ def test_weights_are_checked_by_name():
         du.check_weights(dict(WEIGHTS, tariffs="high"))
     assert du.check_weights(dict(WEIGHTS, expiry=1)) == dict(WEIGHTS, expiry=1.0)
 
-
-def notebook_defaults(name):
-    """The defaults in a report notebook's parameters cell."""
-    return {p.name: p.default for p in read_parameters(config.NOTEBOOKS_DIR / f"{name}.ipynb")}
 
 
 def dashboard(**changes):

@@ -1,25 +1,17 @@
 """The purchase tracker's assembly: which rows count, parameter checks, what-was-knowable."""
 
-import ast
 import inspect
-import json
 
 import pandas as pd
 import pytest
 
-from analysis import config
 from analysis.domain import commitments as cm
 from analysis.domain import purchases
 from analysis.errors import ParameterError
+from support import notebook_defaults
 
 DEAL = cm.Commitment("soy", 12e6, "2025-10-30", "2026-02-28")
 
-
-def notebook_defaults(name: str) -> dict:
-    """The report's defaults: the literals of the parameters cell of ``notebooks/<name>.ipynb``, in order."""
-    notebook = json.loads((config.NOTEBOOKS_DIR / f"{name}.ipynb").read_text(encoding="utf-8"))
-    cell = next(c for c in notebook["cells"] if "parameters" in c["metadata"].get("tags", []))
-    return {node.targets[0].id: ast.literal_eval(node.value) for node in ast.parse("".join(cell["source"])).body}
 
 
 DEFAULTS = notebook_defaults("purchases")

@@ -1,25 +1,17 @@
 """The rare-earth magnet report: buckets, baseline, index, year on year, recovery and regimes."""
 
-import ast
 import inspect
-import json
 import math
 
 import pandas as pd
 import pytest
 
-from analysis import config
 from analysis.domain import rare_earths as rx
 from analysis.errors import ParameterError
+from support import notebook_defaults
 
 TOTAL, US = "magnet_exports_total", "magnet_exports_to_us"
 
-
-def notebook_defaults(name: str) -> dict:
-    """The report's defaults: the literals of the parameters cell of ``notebooks/<name>.ipynb``, in order."""
-    notebook = json.loads((config.NOTEBOOKS_DIR / f"{name}.ipynb").read_text(encoding="utf-8"))
-    cell = next(c for c in notebook["cells"] if "parameters" in c["metadata"].get("tags", []))
-    return {node.targets[0].id: ast.literal_eval(node.value) for node in ast.parse("".join(cell["source"])).body}
 
 
 DEFAULTS = notebook_defaults("rare_earths")

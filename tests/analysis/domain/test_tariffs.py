@@ -3,11 +3,10 @@
 import pandas as pd
 import pytest
 
-from analysis import config
 from analysis.views import tariffs as tr
 from analysis.domain import scenarios as ts
 from analysis.errors import ParameterError
-from truce.build.parameters import read_parameters
+from support import notebook_defaults
 
 US, CN = "us_on_china", "china_on_us"
 
@@ -216,7 +215,7 @@ def test_formatting_helpers():
 
 def report(**changes):
     """The report computed with the notebook's default parameters, ``changes`` applied."""
-    p = {q.name: q.default for q in read_parameters(config.NOTEBOOKS_DIR / "tariffs.ipynb")} | changes
+    p = notebook_defaults("tariffs") | changes
     rates = ts.CustomRates(us_on_china=p["custom_rate_us_on_china"], china_on_us=p["custom_rate_china_on_us"])
     return ts.compute(as_of=p["as_of"], chart_from=p["chart_from"], scenario=p["scenario"], custom_rates=rates,
                       time_limited=p["time_limited"])
