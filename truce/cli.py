@@ -5,7 +5,7 @@ Heavy libraries are imported inside the subcommands, so ``truce --help`` and
 
 Exit codes: 0 success; 1 a report failed to build; 2 bad usage, a bad
 parameter or invalid data (``truce validate`` lists every problem); 3-7 the
-refresh failures documented in :mod:`analysis.refresh`.
+refresh failures documented in :mod:`truce.refresh.errors`.
 """
 
 from __future__ import annotations

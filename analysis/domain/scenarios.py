@@ -1,6 +1,6 @@
 """What the tariffs report computes: the stack, the published averages and the next cliff.
 
-It rebuilds the stacked all-goods headline rate with :mod:`analysis.tariffs`,
+It rebuilds the stacked all-goods headline rate with :mod:`analysis.domain.tariffs`,
 keeps product-specific layers (Section 301 and China's listed-goods duties)
 beside the stack rather than in it, overlays published averages, and projects
 each direction past the last sourced date under an explicit scenario for the

@@ -282,7 +282,7 @@ def _run(todo: list[Report], per_report: dict, out_dir: Path, from_cli: frozense
     """Yield each report's :class:`Outcome` as it finishes, building ``jobs`` at a time in worker processes.
 
     Nothing heavy is imported here: workers start from a clean fork server (see
-    :mod:`analysis.runner`), so a library's threads in this process cannot hang them.
+    :mod:`truce.build.runner`), so a library's threads in this process cannot hang them.
     """
     from truce.build import runner
 
@@ -301,7 +301,7 @@ def build(names: list[str], overrides: dict, out_dir: Path, from_cli: frozenset 
     """Build the named reports (all when empty); return a process exit code.
 
     Reports whose notebook, parameters, data and ``analysis/`` code are
-    unchanged since they were published are skipped (see :mod:`analysis.cache`).
+    unchanged since they were published are skipped (see :mod:`truce.build.cache`).
 
     Parameters
     ----------

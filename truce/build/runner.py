@@ -15,7 +15,7 @@ Every worker is its own single-process ``ProcessPoolExecutor`` (a *slot*) on a
   its own executor, so only the report it was running fails.
 
 A worker keeps one warm kernel for the reports it builds (see
-:mod:`analysis.kernel`); the kernel is shut down when the worker exits.
+:mod:`truce.build.kernel`); the kernel is shut down when the worker exits.
 """
 
 from __future__ import annotations
