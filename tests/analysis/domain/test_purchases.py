@@ -1,6 +1,5 @@
 """The purchase tracker's assembly: which rows count, parameter checks, what-was-knowable."""
 
-import inspect
 
 import pandas as pd
 import pytest
@@ -79,9 +78,3 @@ def test_default_report_cites_only_web_sources():
     t = compute()
     assert t.sources["url"].str.startswith("http").all()
 
-
-@pytest.mark.parametrize("function", [purchases.compute, purchases.check_parameters])
-def test_entry_points_take_exactly_the_notebook_parameters_by_name_without_defaults(function):
-    params = inspect.signature(function).parameters.values()
-    assert [p.name for p in params] == list(DEFAULTS)
-    assert all(p.kind is p.KEYWORD_ONLY and p.default is p.empty for p in params)

@@ -1,6 +1,5 @@
 """The rare-earth magnet report: buckets, baseline, index, year on year, recovery and regimes."""
 
-import inspect
 import math
 
 import pandas as pd
@@ -185,9 +184,3 @@ def test_default_report_keeps_gaps_and_the_combined_release():
     assert len(r.baseline_spans) >= 1 and all(end < pd.Timestamp("2025-04-01") for _, end in r.baseline_spans)
     assert r.regimes["event_id"].is_unique and r.regimes["event_id"].isin(rx.load_events()["event_id"]).all()
 
-
-@pytest.mark.parametrize("function", [rx.compute, rx.check_parameters])
-def test_entry_points_take_exactly_the_notebook_parameters_by_name_without_defaults(function):
-    params = inspect.signature(function).parameters.values()
-    assert [p.name for p in params] == list(DEFAULTS)
-    assert all(p.kind is p.KEYWORD_ONLY and p.default is p.empty for p in params)
