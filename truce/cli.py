@@ -22,6 +22,7 @@ EPILOG = """\
 examples:
   truce build                                  build every report into reports/
   truce build purchases -p as_of 2026-01-31    rebuild one report as it stood on a date
+                                               (as_of defaults to today: the build date)
   truce build purchases -f params/jan.yaml     parameters from a YAML file
   truce build --vintage 2026-10-01             rebuild from the data as it stood in that vintage
   truce build --force -j 1                     rebuild everything, one report at a time
@@ -71,6 +72,9 @@ def _parser() -> argparse.ArgumentParser:
                             "its previously published page")
     build.add_argument("--allow-future", action="store_true",
                        help="accept an as_of later than today (refused by default: no evidence can be dated then)")
+    build.add_argument("--compiled", metavar="YYYY-MM-DD",
+                       help="the compiled date the pages state (default: today); a page's rebuild command pins it, "
+                            "with its as_of, to reproduce the page byte for byte")
     build.add_argument("--vintage", metavar="YYYY-MM-DD",
                        help="read the data as it stood in data/vintages/YYYY-MM-DD/data (saved by `truce refresh`)")
 
@@ -126,8 +130,17 @@ def _cmd_build(args) -> int:
         raise ParameterError("--jobs", f"{args.jobs} must be at least 1")
     if not args.timeout > 0:
         raise ParameterError("--timeout", f"{args.timeout:g} must be a positive number of seconds")
+    compiled = None
+    if args.compiled is not None:
+        import datetime as dt
+
+        try:
+            compiled = dt.date.fromisoformat(args.compiled)
+        except ValueError:
+            raise ParameterError("--compiled", f"{args.compiled!r} is not an ISO date (YYYY-MM-DD)") from None
     return build(args.reports, overrides, args.out, from_cli=frozenset(cli_values), vintage=args.vintage,
-                 jobs=args.jobs, force=args.force, timeout=args.timeout, allow_future=args.allow_future)
+                 jobs=args.jobs, force=args.force, timeout=args.timeout, allow_future=args.allow_future,
+                 compiled=compiled)
 
 
 def _cmd_refresh(args) -> int:

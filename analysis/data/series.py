@@ -8,6 +8,7 @@ so monthly charts and sums never double-count.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pandas as pd
@@ -110,8 +111,8 @@ def event_evidence(events: pd.DataFrame) -> pd.DataFrame:
     A dated event is evidence from its date. A scheduled item (an expiry or a
     scheduling note) is dated by when it is due, which may lie in the future;
     it is evidence only from when it was reported, and not at all without a
-    reported date. This is what the default ``as_of`` ("latest") must use,
-    or a report would date itself at a scheduled deadline nobody has seen yet.
+    reported date. This is what dates the events ledger (:mod:`analysis.data.evidence`),
+    or a page would say its evidence runs to a deadline nobody has seen yet.
 
     >>> e = pd.DataFrame({"date": pd.to_datetime(["2026-06-02", "2027-06-23", "2026-11-10"]),
     ...                   "reported": pd.to_datetime([None, None, "2025-11-07"]),
@@ -123,35 +124,34 @@ def event_evidence(events: pd.DataFrame) -> pd.DataFrame:
     return events.assign(evidence=events["date"].where(~scheduled, events["reported"]))
 
 
-def resolve_as_of(as_of: str, *frames_and_columns) -> pd.Timestamp:
-    """Turn the ``as_of`` parameter into a date; ``"latest"`` means the latest date in the data.
+TODAY = "today"
 
-    Parameters
-    ----------
-    as_of : str
-        ``"latest"`` or an ISO date.
-    *frames_and_columns : (DataFrame, str)
-        Where to look for the latest date. Reports pass ``sources.accessed``
-        among them: the day the evidence was compiled is the last day it
-        speaks for, so a deadline before it with no sourced outcome is shown
-        as passed and unexplained.
+
+def resolve_as_of(as_of: str) -> pd.Timestamp:
+    """Turn the ``as_of`` parameter into a date; ``"today"`` is the day the report runs.
+
+    ``truce build`` replaces ``"today"`` with the build date before the
+    notebook starts, so the published page and its rebuild command name the
+    same day. In JupyterLab and plain papermill it is the kernel's local date.
+
+    >>> resolve_as_of("2026-01-31")
+    Timestamp('2026-01-31 00:00:00')
     """
-    if as_of == "latest":
-        dates = [frame[column].max() for frame, column in frames_and_columns if frame[column].notna().any()]
-        return pd.Timestamp(max(dates)).normalize()
-    return iso_date("as_of", as_of, "or 'latest'")
+    if as_of == TODAY:
+        return pd.Timestamp(dt.date.today())
+    return iso_date("as_of", as_of, f"or {TODAY!r}")
 
 
 def check_as_of(as_of) -> None:
-    """Check the ``as_of`` parameter is ``"latest"`` or an ISO date.
+    """Check the ``as_of`` parameter is ``"today"`` or an ISO date.
 
-    >>> check_as_of("2026-01-31"); check_as_of("latest")
+    >>> check_as_of("2026-01-31"); check_as_of("today")
     >>> check_as_of("31/01/2026")
     Traceback (most recent call last):
-    analysis.errors.ParameterError: parameter 'as_of': '31/01/2026' is not an ISO date (YYYY-MM-DD) or 'latest'
+    analysis.errors.ParameterError: parameter 'as_of': '31/01/2026' is not an ISO date (YYYY-MM-DD) or 'today'
     """
-    if as_of != "latest":
-        iso_date("as_of", as_of, "or 'latest'")
+    if as_of != TODAY:
+        iso_date("as_of", as_of, f"or {TODAY!r}")
 
 
 def iso_date(name: str, value, also: str = "") -> pd.Timestamp:

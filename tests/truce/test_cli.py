@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from analysis import config
-from support import run_truce as truce
+from support import failing_purchases_notebook, run_truce as truce
 
 
 
@@ -51,9 +51,9 @@ def test_report_reads_the_as_of_date(built):
 def test_failing_notebook_keeps_the_published_report(tmp_path):
     published = tmp_path / "purchases.html"
     published.write_text("previous report", encoding="utf-8")
-    # A pledge announced after as_of is refused inside the notebook, once the data say when it was made.
-    result = truce("build", "purchases", "-p", "commitment", "soy-25mmt-2026", "-p", "as_of", "2025-06-01",
-                   "--out", tmp_path)
+    # A pledge announced after as_of, asked for in the notebook's code, is refused inside the kernel.
+    result = truce("build", "purchases", "--out", tmp_path,
+                   env=failing_purchases_notebook(tmp_path / "notebooks"))
     assert result.returncode == 1
     assert "purchases: FAILED" in result.stderr
     assert "ParameterError" in result.stderr and "'commitment'" in result.stderr
@@ -73,7 +73,7 @@ def test_bad_data_row_names_file_line_and_column(tmp_path):
     (data / "soybeans.csv").write_text("".join(lines), encoding="utf-8")
     out = tmp_path / "out"
     result = truce("build", "purchases", "--out", out, env={"TRUCE_DATA_DIR": str(data)})
-    assert result.returncode == 1
+    assert result.returncode == 2  # the report's checks read the data before any kernel starts
     assert f"{data / 'soybeans.csv'}:5: unit: 'bushels' is not one of: t, usd" in result.stderr
     assert not (out / "purchases.html").exists()
 
@@ -106,7 +106,7 @@ def test_list_shows_reports_parameters_and_defaults():
     result = truce("list")
     assert result.returncode == 0
     assert "purchases: China's soybean purchase commitment tracker" in result.stdout
-    assert "as_of = 'latest'  # ISO date" in result.stdout
+    assert "as_of = 'today'  # ISO date" in result.stdout
     assert "method = 'seasonal'  # linear | seasonal" in result.stdout
 
 
@@ -120,7 +120,8 @@ def test_help_explains_commands_and_exit_codes():
 
 @pytest.mark.parametrize("args, message", [
     (("-p", "as_of", "2026-02-30"), "parameter 'as_of': '2026-02-30' is not an ISO date"),
-    (("-p", "as_of", "yesterday"), "parameter 'as_of': 'yesterday' is not an ISO date (YYYY-MM-DD) or 'latest'"),
+    (("-p", "as_of", "yesterday"), "parameter 'as_of': 'yesterday' is not an ISO date (YYYY-MM-DD) or 'today'"),
+    (("--compiled", "soon"), "parameter '--compiled': 'soon' is not an ISO date (YYYY-MM-DD)"),
     (("purchases", "-p", "method", "cubic"), "parameter 'method': 'cubic' is not one of: linear, seasonal"),
     (("purchases", "-p", "commitment", "p1-2020-agriculture"),
      "parameter 'commitment': 'p1-2020-agriculture' has no soybean tonnage target; choose one of: "),

@@ -26,7 +26,7 @@ from analysis import config
 from truce.files import atomic_write, sha256
 from analysis.errors import ParameterError
 from truce.build.catalog import Report, select
-from truce.build.parameters import check_not_future, overrides_by_report, resolve
+from truce.build.parameters import check_not_future, overrides_by_report, pin_today, resolve
 
 # Seconds a cell may run before its report fails (`truce build --timeout`).
 DEFAULT_TIMEOUT = 600
@@ -49,7 +49,8 @@ class Outcome:
     entry: dict = field(default_factory=dict)  # its manifest record when published
 
 
-def _execute(report: Report, parameters: dict, workdir: Path, data_dir: Path | None, kernel, timeout: float):
+def _execute(report: Report, parameters: dict, workdir: Path, data_dir: Path | None, kernel, timeout: float,
+             compiled: str):
     """Execute the notebook in the warm project kernel; return it and what it recorded.
 
     ``timeout`` limits each cell (nbclient's execution timeout); the runner
@@ -59,6 +60,7 @@ def _execute(report: Report, parameters: dict, workdir: Path, data_dir: Path | N
     import papermill
 
     from analysis import runlog
+    from analysis.data.evidence import COMPILED_ENV
     from analysis.views.charts import BUILD_ENV
 
     log = workdir / "run.jsonl"
@@ -68,6 +70,7 @@ def _execute(report: Report, parameters: dict, workdir: Path, data_dir: Path | N
     manager = kernel.manager(report.path.parent, {
         BUILD_ENV: "1",
         runlog.RUN_LOG_ENV: str(log),
+        COMPILED_ENV: compiled,
         config.DATA_DIR_ENV: str(data_dir) if data_dir is not None else os.environ.get(config.DATA_DIR_ENV),
     })
     papermill.execute_notebook(
@@ -119,7 +122,8 @@ def _publish_failure(report: Report, executed: Path, out_dir: Path) -> Path:
 
 def build_one(report: Report, overrides: dict, out_dir: Path, from_cli: frozenset = frozenset(),
               data_dir: Path | None = None, vintage: str | None = None,
-              vintages_root: Path | None = None, kernel=None, timeout: float = DEFAULT_TIMEOUT) -> Outcome:
+              vintages_root: Path | None = None, kernel=None, timeout: float = DEFAULT_TIMEOUT,
+              compiled: str | None = None) -> Outcome:
     """Build one report into ``out_dir``; a notebook error is reported, not raised.
 
     Parameters
@@ -129,6 +133,8 @@ def build_one(report: Report, overrides: dict, out_dir: Path, from_cli: frozense
         started and stopped when not given.
     timeout : float
         Seconds any one cell may run; a cell past it fails the report.
+    compiled : str, optional
+        The build's date (ISO), stated on the page as *compiled*; today when not given.
 
     Raises
     ------
@@ -140,7 +146,8 @@ def build_one(report: Report, overrides: dict, out_dir: Path, from_cli: frozense
 
         private = WarmKernel()
         try:
-            return build_one(report, overrides, out_dir, from_cli, data_dir, vintage, vintages_root, private, timeout)
+            return build_one(report, overrides, out_dir, from_cli, data_dir, vintage, vintages_root, private, timeout,
+                             compiled)
         finally:
             private.shutdown()
     import nbformat
@@ -152,10 +159,11 @@ def build_one(report: Report, overrides: dict, out_dir: Path, from_cli: frozense
 
     params = report.parameters
     parameters = resolve(params, overrides, from_cli)
+    compiled = compiled or dt.date.today().isoformat()
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="truce-build-") as tmp:
         try:
-            nb, facts = _execute(report, parameters, Path(tmp), data_dir, kernel, timeout)
+            nb, facts = _execute(report, parameters, Path(tmp), data_dir, kernel, timeout, compiled)
         except PapermillExecutionError as err:
             kept = _publish_failure(report, Path(tmp) / f"{report.name}.ipynb", out_dir)
             return Outcome(report.name, False, time.monotonic() - started,
@@ -173,6 +181,9 @@ def build_one(report: Report, overrides: dict, out_dir: Path, from_cli: frozense
     provenance = stamp.Stamp(
         report=report.name,
         as_of=facts.get("as_of", "not recorded"),
+        compiled=facts.get("compiled", compiled),
+        evidence_through=facts.get("evidence_through"),
+        series=facts.get("series", []),
         data_version=stamp.data_version(inputs),
         commit=stamp.git_commit(),
         parameters=parameters,
@@ -205,6 +216,8 @@ def build_one(report: Report, overrides: dict, out_dir: Path, from_cli: frozense
         "title": report.title,
         "summary": report.meta.get("summary", ""),
         "as_of": provenance.as_of,
+        "evidence_through": provenance.evidence_through,
+        "compiled": provenance.compiled,
         "parameters": parameters,
         "data_version": provenance.data_version,
         "commit": provenance.commit,
@@ -278,7 +291,7 @@ def _last_seconds(entry) -> float:
 
 
 def _run(todo: list[Report], per_report: dict, out_dir: Path, from_cli: frozenset, data_dir: Path | None,
-         vintage: str | None, vintages_root: Path, jobs: int, timeout: float):
+         vintage: str | None, vintages_root: Path, jobs: int, timeout: float, compiled: str):
     """Yield each report's :class:`Outcome` as it finishes, building ``jobs`` at a time in worker processes.
 
     Nothing heavy is imported here: workers start from a clean fork server (see
@@ -287,7 +300,7 @@ def _run(todo: list[Report], per_report: dict, out_dir: Path, from_cli: frozense
     from truce.build import runner
 
     work = [runner.Job(r.name, build_one, (r, per_report[r.name], out_dir, from_cli, data_dir, vintage, vintages_root),
-                       {"timeout": timeout}) for r in todo]
+                       {"timeout": timeout, "compiled": compiled}) for r in todo]
     for job, result in runner.run(work, jobs, timeout + runner.GRACE_SECONDS):
         if isinstance(result, runner.Failure):
             yield Outcome(job.name, False, result.seconds, result.message)
@@ -297,7 +310,7 @@ def _run(todo: list[Report], per_report: dict, out_dir: Path, from_cli: frozense
 
 def build(names: list[str], overrides: dict, out_dir: Path, from_cli: frozenset = frozenset(), echo=print,
           vintage: str | None = None, jobs: int | None = None, force: bool = False,
-          timeout: float = DEFAULT_TIMEOUT, allow_future: bool = False) -> int:
+          timeout: float = DEFAULT_TIMEOUT, allow_future: bool = False, compiled: dt.date | None = None) -> int:
     """Build the named reports (all when empty); return a process exit code.
 
     Reports whose notebook, parameters, data and ``analysis/`` code are
@@ -322,6 +335,9 @@ def build(names: list[str], overrides: dict, out_dir: Path, from_cli: frozenset 
         plus a grace period for starting its kernel and rendering its page.
     allow_future : bool
         Accept an ``as_of`` later than today.
+    compiled : date, optional
+        The compiled date the pages state (default: today). A rebuild pins it,
+        with the resolved ``as_of``, to reproduce a page byte for byte.
 
     Returns
     -------
@@ -336,8 +352,11 @@ def build(names: list[str], overrides: dict, out_dir: Path, from_cli: frozenset 
     reports = select(names, echo)
     per_report = overrides_by_report(reports, overrides, from_cli)
     from_cli = frozenset()  # the values are converted to their types now
+    # One clock reading for the whole build: every page is as of (by default) and compiled on the same day.
+    today = dt.date.today()
+    per_report = {r.name: pin_today(per_report[r.name], r.parameters, today) for r in reports}
     for mine in per_report.values():
-        check_not_future(mine, dt.date.today(), allow_future)
+        check_not_future(mine, today, allow_future)
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out_dir)
@@ -354,7 +373,7 @@ def build(names: list[str], overrides: dict, out_dir: Path, from_cli: frozenset 
     failures, entries, code = 0, {}, cache.code_version()
     try:
         for done, outcome in enumerate(_run(todo, per_report, out_dir, from_cli, data_dir, vintage, vintages_root,
-                                            jobs, timeout), 1):
+                                            jobs, timeout, (compiled or today).isoformat()), 1):
             tag = f"[{done}/{len(todo)}] {outcome.report}"
             if outcome.ok:
                 report = next(r for r in todo if r.name == outcome.report)

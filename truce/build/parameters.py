@@ -71,11 +71,18 @@ def read_parameters(path: Path) -> list[Parameter]:
     return found
 
 
+# A default written as this word is resolved by the report relative to ``as_of``;
+# the value that replaces it may be of any plain type, checked by the report's own rules.
+AUTO = "auto"
+
+
 def _coerce(param: Parameter, value, from_cli: bool):
     """Convert ``value`` to the default's type or raise :class:`ParameterError`."""
     expected = type(param.default)
     if isinstance(value, dt.date) and expected is str:
         return value.isoformat()  # YAML turns unquoted dates into dates; reports take ISO strings
+    if param.default == AUTO:
+        return _plain(param, value, from_cli)
     if from_cli and expected is not str:
         import yaml
 
@@ -87,6 +94,22 @@ def _coerce(param: Parameter, value, from_cli: bool):
         return float(value)
     if type(value) is not expected:
         raise ParameterError(param.name, f"expected {param.type_name} like {param.default!r}, got {value!r}")
+    return value
+
+
+def _plain(param: Parameter, value, from_cli: bool):
+    """A value for an ``auto`` parameter: ``auto``, or any plain literal (a date becomes its ISO string)."""
+    if from_cli:
+        import yaml
+
+        try:
+            value = yaml.safe_load(value)
+        except yaml.YAMLError:
+            raise ParameterError(param.name, f"{value!r} is not a plain value") from None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if not isinstance(value, (str, int, float, bool)):
+        raise ParameterError(param.name, f"expected {AUTO!r} or a plain value, got {value!r}")
     return value
 
 
@@ -116,6 +139,18 @@ def resolve(params: list[Parameter], overrides: dict, from_cli: frozenset = froz
             raise ParameterError(name, f"unknown parameter; this report takes: {', '.join(known)}")
         resolved[name] = _coerce(known[name], value, name in from_cli)
     return resolved
+
+
+def pin_today(overrides: dict, params: list[Parameter], today: dt.date) -> dict:
+    """Replace an ``as_of`` of ``"today"`` (given or by default) with the build date.
+
+    The report then runs, is cached and is stamped as of a fixed day, and its
+    rebuild command names that day.
+    """
+    defaults = {p.name: p.default for p in params}
+    if "as_of" in defaults and overrides.get("as_of", defaults["as_of"]) == "today":
+        return {**overrides, "as_of": today.isoformat()}
+    return overrides
 
 
 def check_not_future(overrides: dict, today: dt.date, allow_future: bool) -> None:

@@ -57,13 +57,15 @@ def index_html(manifest: dict) -> str:
     rows = []
     for name, entry in manifest.get("reports", {}).items():
         params = entry.get("parameters", {})
-        shown = "; ".join(f"{escape(k)} = {escape(repr(v))}" for k, v in params.items()) or "defaults"
+        # Sorted, as manifest.json stores them: a page rewritten from the reloaded manifest reads the same.
+        shown = "; ".join(f"{escape(k)} = {escape(repr(v))}" for k, v in sorted(params.items())) or "defaults"
         vintage = f"<br>vintage {escape(entry['vintage'])}" if entry.get("vintage") else ""
         rows.append(
             "<tr>"
             f'<td><a href="{escape(name)}.html"><strong>{escape(entry.get("title", name))}</strong></a><br>'
             f'{escape(entry.get("summary", ""))}</td>'
-            f"<td>{escape(entry.get('as_of', ''))}</td>"
+            f"<td>{escape(entry.get('as_of', ''))}<br><small>evidence through "
+            f"{escape(entry.get('evidence_through') or 'none')}<br>compiled {escape(entry.get('compiled', ''))}</small></td>"
             f"<td>{shown}</td>"
             f"<td><code>{escape(entry.get('data_version', ''))}</code>{vintage}</td>"
             f"<td><code>{escape(entry.get('commit', ''))}</code></td>"
@@ -79,7 +81,9 @@ def index_html(manifest: dict) -> str:
         '<body class="truce-report">\n<main class="truce-page">\n'
         "<h1>US-China Truce Monitor</h1>\n"
         "<p>How durable is the US-China trade truce? Each report below is self-contained: it opens offline, "
-        "names its sources, and ends with the command that rebuilds it. The data version is a hash of the "
+        "names its sources, and ends with the command that rebuilds it. Each states three dates: <em>as of</em>, the day it "
+        "is judged at; <em>evidence through</em>, the newest dated figure it used; and <em>compiled</em>, the day "
+        "it was built. The data version is a hash of the "
         "data files the report read; the code version is the commit it was built from.</p>\n"
         '<table class="truce-table truce-index"><thead><tr><th>Report</th><th>As of</th>'
         "<th>Parameters changed</th><th>Data version</th><th>Code</th><th>Files</th></tr></thead>\n"

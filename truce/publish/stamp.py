@@ -1,9 +1,11 @@
 """What a published report says about where it came from.
 
-Every report carries, at the top, its as-of date, the data version (a hash
-over the data files it read), the code commit and its parameters; at the
-bottom, the commands that rebuild it. Nothing here depends on the clock, so
-the same code, data and parameters give the same bytes.
+Every report carries, at the top, its three dates (as of, evidence through,
+compiled), the data version (a hash over the data files it read), the code
+commit and its parameters; at the bottom, the commands that rebuild it.
+Nothing here reads the clock: the dates come from the run, and the rebuild
+command pins both the as-of and the compiled date, so the same code, data and
+parameters give the same bytes.
 """
 
 from __future__ import annotations
@@ -90,6 +92,9 @@ class Stamp:
     defaults: dict  # every parameter's default, in cell order
     inputs: list[str] = field(default_factory=list)
     vintage: str | None = None
+    compiled: str = "not recorded"
+    evidence_through: str | None = None
+    series: list = field(default_factory=list)  # [{"label", "through", "stale"}] as the page listed them
 
     def rebuild_parameters(self) -> dict:
         """Overrides that pin this exact report: the given ones plus the resolved as-of date."""
@@ -99,7 +104,7 @@ class Stamp:
         return pinned
 
     def truce_command(self) -> str:
-        parts = ["truce", "build", self.report]
+        parts = ["truce", "build", self.report, "--compiled", self.compiled]
         if self.vintage:
             parts += ["--vintage", self.vintage]
         for name, value in self.rebuild_parameters().items():
@@ -110,11 +115,21 @@ class Stamp:
         parts = ["papermill", f"notebooks/{self.report}.ipynb", f"{self.report}.ipynb", "-k", config.KERNEL_NAME]
         for name, value in self.rebuild_parameters().items():
             parts += ["-p", name, str(value)]
-        prefix = f"{config.DATA_DIR_ENV}=data/vintages/{self.vintage}/data " if self.vintage else ""
+        prefix = f"TRUCE_COMPILED={self.compiled} "
+        if self.vintage:
+            prefix += f"{config.DATA_DIR_ENV}=data/vintages/{self.vintage}/data "
         return prefix + shlex.join(parts)
 
+    def dates_html(self) -> str:
+        """The three dates, named, and the series that were stale on the as-of date."""
+        through = escape(self.evidence_through) if self.evidence_through else "no dated evidence yet"
+        stale = [s["label"] for s in self.series if s.get("stale")]
+        note = f" · stale: {escape(', '.join(stale))}" if stale else ""
+        return (f"As of <strong>{escape(self.as_of)}</strong> · evidence through <strong>{through}</strong>"
+                f" · compiled <strong>{escape(self.compiled)}</strong>{note}")
+
     def header_html(self) -> str:
-        """Top-of-page block: as-of date, data version, commit, parameters."""
+        """Top-of-page block: the three dates, data version, commit, parameters."""
         rows = []
         for name, default in self.defaults.items():
             value = self.parameters.get(name, default)
@@ -123,7 +138,8 @@ class Stamp:
         vintage = f" · data vintage <strong>{escape(self.vintage)}</strong>" if self.vintage else ""
         return (
             '<div class="truce-stamp">'
-            f"As of <strong>{escape(self.as_of)}</strong> · data version <code>{escape(self.data_version)}</code>"
+            f"{self.dates_html()}<br>"
+            f"Data version <code>{escape(self.data_version)}</code>"
             f"{vintage} · code <code>{escape(self.commit)}</code><br>"
             f"Parameters: {'; '.join(rows) if rows else 'none'}"
             "</div>"

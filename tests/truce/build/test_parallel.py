@@ -5,17 +5,14 @@ new machine, where a warm cache once hid a hang. Every published page is
 then read for stray output: no ``ERROR!``, traceback or warning text.
 """
 
-import html
-import re
 import shutil
 
 import pytest
 
 from analysis import config
-from support import run_truce
+from support import STRAY, run_truce, visible_text
 
 REPORTS = ("durability", "history", "purchases", "rare_earths", "tariffs")
-STRAY = re.compile(r"ERROR!|Traceback|Warning|warnings\.warn|DeprecationWarning")
 
 
 def cold_environment(root):
@@ -65,12 +62,6 @@ def test_serial_cold_parallel_and_parallel_again_write_the_same_bytes(sites):
     assert "figures/rare_earths/fig-1.svg" in parallel
     assert [name for name in parallel if parallel[name] != serial[name]] == []
     assert [name for name in parallel if parallel[name] != again[name]] == []
-
-
-def visible_text(page: str) -> str:
-    """What a reader sees: the page without scripts, styles and tags."""
-    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S | re.I)
-    return html.unescape(re.sub(r"<[^>]+>", " ", page))
 
 
 def test_no_page_shows_errors_tracebacks_or_warnings(sites):

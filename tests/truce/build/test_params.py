@@ -7,7 +7,7 @@ import pytest
 
 from analysis import config
 from analysis.errors import ParameterError
-from truce.build.parameters import read_parameters, resolve
+from truce.build.parameters import Parameter, pin_today, read_parameters, resolve
 
 
 def notebook(tmp_path, source, tags=("parameters",)):
@@ -18,10 +18,10 @@ def notebook(tmp_path, source, tags=("parameters",)):
 
 
 def test_reads_names_defaults_and_help(tmp_path):
-    path = notebook(tmp_path, 'as_of = "latest"  # ISO date\nyears = 3\nlabel = "a # not help"  # real help\n')
+    path = notebook(tmp_path, 'as_of = "today"  # ISO date\nyears = 3\nlabel = "a # not help"  # real help\n')
     params = read_parameters(path)
     assert [(p.name, p.default, p.help) for p in params] == [
-        ("as_of", "latest", "ISO date"), ("years", 3, ""), ("label", "a # not help", "real help"),
+        ("as_of", "today", "ISO date"), ("years", 3, ""), ("label", "a # not help", "real help"),
     ]
 
 
@@ -66,3 +66,23 @@ def test_wrong_type_is_an_error():
         resolve(PARAMS, {"trailing_days": "soon"}, frozenset({"trailing_days"}))
     with pytest.raises(ParameterError, match="expected str"):
         resolve(PARAMS, {"method": 3})
+
+
+AUTO = [Parameter("as_of", "today", ""), Parameter("chart_from", "auto", ""), Parameter("year", "auto", "")]
+
+
+def test_an_auto_parameter_takes_auto_or_any_plain_value():
+    cli = frozenset({"chart_from", "year"})
+    assert resolve(AUTO, {"chart_from": "auto", "year": "2019"}, cli) == {"chart_from": "auto", "year": 2019}
+    assert resolve(AUTO, {"chart_from": "2024-01-01"}, cli) == {"chart_from": "2024-01-01"}  # a YAML date
+    assert resolve(AUTO, {"chart_from": dt.date(2024, 1, 1)}) == {"chart_from": "2024-01-01"}
+    with pytest.raises(ParameterError, match="parameter 'year': expected 'auto' or a plain value, got \\[2019\\]"):
+        resolve(AUTO, {"year": [2019]})
+
+
+def test_today_is_pinned_to_the_build_date_given_or_by_default():
+    day = dt.date(2026, 12, 3)
+    assert pin_today({}, AUTO, day) == {"as_of": "2026-12-03"}
+    assert pin_today({"as_of": "today", "year": 2019}, AUTO, day) == {"as_of": "2026-12-03", "year": 2019}
+    assert pin_today({"as_of": "2025-06-30"}, AUTO, day) == {"as_of": "2025-06-30"}
+    assert pin_today({}, AUTO[1:], day) == {}  # a report without as_of is left alone

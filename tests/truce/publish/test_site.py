@@ -9,7 +9,7 @@ import time
 import pytest
 
 from analysis import config
-from support import truce_process
+from support import failing_purchases_notebook, truce_process
 
 
 
@@ -42,8 +42,10 @@ def test_same_inputs_give_byte_identical_reports(site):
 def test_manifest_records_checksums_parameters_and_inputs(site):
     out = site[0]
     entry = json.loads((out / "manifest.json").read_text())["reports"]["purchases"]
-    assert entry["parameters"] == {"method": "linear"}
-    assert entry["as_of"] == "2026-05-20" or len(entry["as_of"]) == 10
+    # The default as_of ("today") is pinned to the build date, so the entry names the day it is as of.
+    assert entry["parameters"] == {"method": "linear", "as_of": entry["as_of"]}
+    assert len(entry["as_of"]) == 10 and entry["compiled"] == entry["as_of"]
+    assert entry["evidence_through"] <= entry["as_of"]
     for rel, digest in entry["outputs"].items():
         assert sha(out / rel) == digest, rel
     assert {i["path"] for i in entry["inputs"]} == {"data/soybeans.csv", "data/commitments.csv", "data/sources.csv"}
@@ -62,8 +64,8 @@ def test_build_time_appears_only_in_the_manifest(site):
 
 def test_report_carries_stamp_and_reproduce_commands(site):
     page = (site[0] / "purchases.html").read_text(encoding="utf-8")
-    assert 'class="truce-stamp"' in page and "data version" in page
-    assert "truce build purchases -p method linear -p as_of " in page
+    assert 'class="truce-stamp"' in page and "Data version" in page
+    assert "truce build purchases --compiled " in page and " -p method linear -p as_of " in page
     assert "papermill notebooks/purchases.ipynb purchases.ipynb -k truce-monitor -p method linear" in page
     assert "<em>(set for this run)</em>" in page
 
@@ -92,8 +94,7 @@ def published_copy(site, tmp_path):
 def test_failed_build_keeps_every_published_file_and_shows_the_error(site, tmp_path):
     out, before = published_copy(site, tmp_path)
     # Passes the checks made before the run, fails inside the notebook (the pledge postdates as_of).
-    code, _, err = truce("build", "purchases", "-p", "commitment", "soy-25mmt-2026", "-p", "as_of", "2025-06-01",
-                         "--out", out)
+    code, _, err = truce("build", "purchases", "--out", out, env=failing_purchases_notebook(tmp_path / "notebooks"))
     assert code == 1 and "FAILED" in err
     for rel, data in before.items():
         if rel != "manifest.json":
@@ -138,13 +139,14 @@ def test_text_from_data_files_is_escaped(tmp_path):
     import pandas as pd
 
     commitments = pd.read_csv(data / "commitments.csv").set_index("commitment_id")
-    cited = commitments.loc["soy-12mmt", "source_id"]  # the default report always cites its commitment
+    cited = commitments.loc["soy-12mmt", "source_id"]  # the report always cites the commitment it measures
     victim = next(line for line in sources[1:] if line.split(",")[0] == cited)
     source_id, publisher = victim.split(",")[:2]
     sources[sources.index(victim)] = victim.replace(f"{source_id},{publisher},", f"{source_id},<script>alert('x')</script>,", 1)
     (data / "sources.csv").write_text("".join(sources), encoding="utf-8")
     out = tmp_path / "out"
-    code, _, err = truce("build", "purchases", "--out", out, env={"TRUCE_DATA_DIR": str(data)})
+    code, _, err = truce("build", "purchases", "-p", "commitment", "soy-12mmt", "-p", "as_of", "2026-01-31",
+                         "--out", out, env={"TRUCE_DATA_DIR": str(data)})
     assert code == 0, err
     page = (out / "purchases.html").read_text(encoding="utf-8")
     assert "<script>alert('x')</script>" not in page

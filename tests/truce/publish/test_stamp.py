@@ -18,23 +18,33 @@ def test_data_version_depends_on_names_and_bytes_not_folders(tmp_path):
 
 def make(**overrides):
     values = dict(report="purchases", as_of="2026-05-20", data_version="abc", commit="1234567890ab",
-                  parameters={"method": "linear"}, defaults={"as_of": "latest", "method": "seasonal"},
-                  inputs=["data/soybeans.csv"])
+                  parameters={"method": "linear"}, defaults={"as_of": "today", "method": "seasonal"},
+                  inputs=["data/soybeans.csv"], compiled="2026-05-21", evidence_through="2026-05-14",
+                  series=[{"label": "Events ledger", "through": "2026-05-14", "stale": False},
+                          {"label": "USDA export sales", "through": "2026-01-08", "stale": True}])
     values.update(overrides)
     return stamp.Stamp(**values)
 
 
-def test_rebuild_commands_pin_the_resolved_as_of_date():
+def test_rebuild_commands_pin_the_resolved_as_of_and_compiled_dates():
     s = make()
-    assert s.truce_command() == "truce build purchases -p method linear -p as_of 2026-05-20"
-    assert s.papermill_command() == ("papermill notebooks/purchases.ipynb purchases.ipynb -k truce-monitor "
-                                     "-p method linear -p as_of 2026-05-20")
+    assert s.truce_command() == "truce build purchases --compiled 2026-05-21 -p method linear -p as_of 2026-05-20"
+    assert s.papermill_command() == ("TRUCE_COMPILED=2026-05-21 papermill notebooks/purchases.ipynb purchases.ipynb "
+                                     "-k truce-monitor -p method linear -p as_of 2026-05-20")
+
+
+def test_header_names_the_three_dates_and_the_stale_series():
+    html = make().header_html()
+    assert ("As of <strong>2026-05-20</strong> · evidence through <strong>2026-05-14</strong> · "
+            "compiled <strong>2026-05-21</strong> · stale: USDA export sales") in html
+    assert "no dated evidence yet" in make(evidence_through=None, series=[]).header_html()
 
 
 def test_vintage_builds_name_their_data_folder():
     s = make(vintage="2026-10-01", parameters={})
-    assert s.truce_command() == "truce build purchases --vintage 2026-10-01 -p as_of 2026-05-20"
-    assert s.papermill_command().startswith("TRUCE_DATA_DIR=data/vintages/2026-10-01/data papermill ")
+    assert s.truce_command() == "truce build purchases --compiled 2026-05-21 --vintage 2026-10-01 -p as_of 2026-05-20"
+    assert s.papermill_command().startswith("TRUCE_COMPILED=2026-05-21 TRUCE_DATA_DIR=data/vintages/2026-10-01/data "
+                                            "papermill ")
     assert "vintage <strong>2026-10-01</strong>" in s.header_html()
 
 
@@ -47,7 +57,7 @@ def test_header_marks_changed_parameters_and_escapes_values():
     html = make(parameters={"method": "<script>alert(1)</script>"}).header_html()
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<em>(set for this run)</em>" in html
-    assert "as_of = &#x27;latest&#x27;</code>;" in html  # defaults shown, not marked
+    assert "as_of = &#x27;today&#x27;</code>;" in html  # defaults shown, not marked
 
 
 def test_footer_has_both_commands_and_the_inputs():

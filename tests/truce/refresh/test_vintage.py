@@ -35,7 +35,7 @@ def history(tmp_path_factory):
 def test_the_original_build_names_the_vintage_it_matches(history):
     page = (history[2] / "purchases.html").read_text(encoding="utf-8")
     assert f"data vintage <strong>{VINTAGE}</strong>" in page
-    assert f"truce build purchases --vintage {VINTAGE} -p as_of" in page
+    assert f" --vintage {VINTAGE} -p as_of" in page
 
 
 def test_vintage_build_reproduces_the_original_bytes(history):
