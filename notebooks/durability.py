@@ -21,7 +21,7 @@
 # ---
 
 # %% tags=["parameters"]
-as_of = "latest"  # ISO date (YYYY-MM-DD), or "latest": the day the data was compiled (newest accessed date in sources.csv)
+as_of = "today"  # ISO date (YYYY-MM-DD), or "today": the day the report is built
 weight_commitments = 0.25  # weight of commitment fulfilment against pro-rated targets (0 or more)
 weight_events = 0.25  # weight of the severity-weighted balance of recent events (0 or more)
 weight_tariffs = 0.2  # weight of how far tariffs are below their peak (0 or more)
@@ -32,12 +32,13 @@ horizon_days = 180  # N of the base rate: the chance the truce in force lasts an
 expiry_scale_days = 365  # days to the next expiry at or beyond which that component scores 100
 commitment_series = "usda_sales_to_cn"  # usda_sales_to_cn | reported_purchases_to_cn | cn_customs_imports_from_us | us_exports_to_cn
 timeline_days = 180  # how far back, in days, the timeline of recent events reaches
-backtest_from = "2018-01-01"  # first month of the monthly backtest
+backtest_from = "auto"  # first day of the monthly backtest (YYYY-MM-DD, on or before as_of), or "auto": 1 January of the year the first truce began, or the first of as_of's month if earlier
 warning_months = 3  # the backtest reads the index 1 to this many months before each breakdown
 reference_months = 6  # ... and compares it with the index this many months before the breakdown
 
 # %%
 from analysis.views import charts
+from analysis.views import dates
 from analysis.domain import durability
 from analysis.views import durability as durability_report
 from analysis.views import text
@@ -55,7 +56,13 @@ d = durability.compute(as_of=as_of, weights=weights, event_window_days=event_win
 # # Truce durability dashboard
 
 # %%
+md(dates.dates_text(d.dates))
+
+# %%
 md(durability_report.headline_text(d))
+
+# %%
+text.table(dates.series_table(d.dates))
 
 # %% [markdown]
 # ## The index and its components
@@ -124,6 +131,9 @@ text.table(durability_report.expiry_table(d))
 # truces; dashed red lines are the days a truce broke down. Gaps are months where no component had data.
 
 # %%
+md(durability_report.backtest_span_text(d))
+
+# %%
 durability_report.backtest_chart(d)
 
 # %%
@@ -137,6 +147,9 @@ text.table(durability_report.check_table(d))
 
 # %%
 md(durability_report.method_text(d))
+
+# %%
+md(dates.method_text())
 
 # %% [markdown]
 # ## Gaps

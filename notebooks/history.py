@@ -20,13 +20,14 @@
 # ---
 
 # %% tags=["parameters"]
-as_of = "latest"  # ISO date (YYYY-MM-DD), or "latest": the day the data was compiled (newest accessed date in sources.csv)
+as_of = "today"  # ISO date (YYYY-MM-DD), or "today": the day the report is built
 horizon_days = 180  # N: the base rate is the chance that a truce of the current age lasts another N days
 ending = "breakdown"  # breakdown | any: which endings the survival curve counts (others are censored)
 
 # %%
 from analysis.views import charts
 from analysis.domain import survival
+from analysis.views import dates
 from analysis.views import history
 from analysis.views import text
 from analysis.views.text import md
@@ -38,7 +39,13 @@ h = survival.compute(as_of=as_of, horizon_days=horizon_days, ending=ending)
 # # How long US-China truces have lasted
 
 # %%
+md(dates.dates_text(h.dates))
+
+# %%
 md(history.headline_text(h))
+
+# %%
+text.table(dates.series_table(h.dates))
 
 # %% [markdown]
 # ## The truces side by side
@@ -55,8 +62,9 @@ history.timeline_chart(h)
 
 # %% [markdown]
 # ## What happened around each ending
-#
-# Events from the dated ledger within a week either side of each recorded end.
+
+# %%
+md(history.ending_events_text(h))
 
 # %%
 text.table(history.ending_events_table(h))
@@ -97,7 +105,13 @@ md(history.caveat_text(h))
 #   another N days. Beyond the longest duration observed the curve says nothing, so the rate is reported as not
 #   estimable rather than extrapolated.
 # - **What is knowable**: a truce counts only if it had started by the report date, and an end only if it had
-#   happened by then. A final compliance share is shown only once the truce is over.
+#   happened by then. A final compliance share is shown only once the truce is over. A truce with no recorded end
+#   is followed to the report date, because the truce ledger holds until a sourced change; once a scheduled expiry
+#   has passed after the date the evidence runs to (see the dates above) with no sourced outcome, it is followed
+#   only to that date and its status after it is reported as not known.
+
+# %%
+md(dates.method_text())
 
 # %% [markdown]
 # ## Sources

@@ -20,17 +20,17 @@
 # ---
 
 # %% tags=["parameters"]
-as_of = "latest"  # ISO date (YYYY-MM-DD), or "latest": the day the data was compiled (newest accessed date in sources.csv)
-commitment = "soy-12mmt"  # a commitment_id with a tonnage target in data/commitments.csv
+as_of = "today"  # ISO date (YYYY-MM-DD), or "today": the day the report is built
+commitment = "auto"  # a commitment_id with a soybean tonnage target in data/commitments.csv announced by as_of, or "auto": the one in force on as_of (announced by then and not replaced; the one whose period contains as_of, the one due first if several; else the one that started most recently; else the next to start)
 flow_series = "usda_sales_to_cn"  # usda_sales_to_cn | reported_purchases_to_cn | cn_customs_imports_from_us | us_exports_to_cn
 method = "seasonal"  # linear | seasonal: which target path sets the status
-baseline_year = 2024  # year whose monthly customs arrivals weight the seasonal path
+baseline_year = "auto"  # year whose monthly customs arrivals weight the seasonal path, or "auto": the last full calendar year before the commitment starts with a customs figure for every month by as_of
 trailing_days = 90  # window, in days, of the recent-pace run-rate
-flows_from = "2024-01-01"  # first month of the monthly-arrivals chart
+flows_from = "auto"  # first month of the monthly-arrivals chart (ISO date, not after as_of), or "auto": January of the year before the commitment starts, else the 24 calendar months to as_of
 
 # %%
 from analysis.domain import purchases
-from analysis.views import charts
+from analysis.views import charts, dates
 from analysis.views import purchases as page
 from analysis.views import text
 from analysis.views.text import md
@@ -43,7 +43,13 @@ t = purchases.compute(as_of=as_of, commitment=commitment, flow_series=flow_serie
 # # China's soybean purchase commitment tracker
 
 # %%
+md(dates.dates_text(t.dates))
+
+# %%
 md(page.headline_text(t))
+
+# %%
+text.table(dates.series_table(t.dates))
 
 # %%
 text.table(page.headline_table(t))
@@ -97,6 +103,12 @@ md(page.gaps_text(t))
 #   marked "at least" are lower bounds, because a month is missing or the source gave a floor.
 # - **Recent pace** is the average daily purchase over the trailing window, shown per month; the projected
 #   date assumes that pace continues.
+
+# %%
+md(page.choices_text(t))
+
+# %%
+md(dates.method_text())
 
 # %% [markdown]
 # ## Sources

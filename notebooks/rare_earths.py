@@ -20,14 +20,14 @@
 # ---
 
 # %% tags=["parameters"]
-as_of = "latest"  # ISO date (YYYY-MM-DD), or "latest": the day the data was compiled (newest accessed date in sources.csv)
-baseline_start = "2024-07-01"  # first day of the baseline period (index = 100)
-baseline_end = "2025-03-31"  # last day of the baseline period; only months with a figure in both series count
-chart_from = "2024-01-01"  # first month of the charts and the monthly table
+as_of = "today"  # ISO date (YYYY-MM-DD), or "today": the day the report is built
+baseline_start = "auto"  # first day of the baseline (index 100), or "auto": nine whole months ending with the month of baseline_end
+baseline_end = "auto"  # last day of the baseline, or "auto": end of the month before the first control regime (events.csv); a date given must have passed by as_of
+chart_from = "auto"  # first month of the charts and monthly table, or "auto": six months before the baseline once it has ended by as_of, else 24 months before as_of
 
 # %%
 from analysis.domain import rare_earths
-from analysis.views import charts
+from analysis.views import charts, dates
 from analysis.views import rare_earths as page
 from analysis.views import text
 from analysis.views.text import md
@@ -39,7 +39,13 @@ r = rare_earths.compute(as_of=as_of, baseline_start=baseline_start, baseline_end
 # # Rare-earth magnet exports under China's export controls
 
 # %%
+md(dates.dates_text(r.dates))
+
+# %%
 md(page.headline_text(r))
+
+# %%
+text.table(dates.series_table(r.dates))
 
 # %%
 text.table(page.recovery_table(r))
@@ -50,11 +56,11 @@ text.table(page.recovery_table(r))
 # Bars are China's customs figures for permanent-magnet exports, per month; China publishes January and
 # February together, and that release is one bar spanning both months. A cross on the axis marks a month with
 # no figure in the sources: it is a gap, not a zero. Colours say how solid each figure is: *derived* figures
-# were computed from a growth rate the source gave; *weak* ones rest only on secondary pages. The shaded
-# bands are the export-control regimes in the table further down.
+# were computed from a growth rate the source gave; *weak* ones rest only on secondary pages. Shaded bands,
+# where a regime had begun, are the export-control regimes in the table further down.
 
 # %%
-page.exports_chart(r.monthly, r.regimes)
+page.exports_chart(r)
 
 # %% [markdown]
 # ## Against the pre-control baseline
@@ -67,7 +73,7 @@ md(page.baseline_text(r))
 # baseline. Gaps are left blank rather than joined, so no line is drawn across months without data.
 
 # %%
-page.index_chart(r.monthly, r.regimes)
+page.index_chart(r)
 
 # %% [markdown]
 # ## Month by month
@@ -79,17 +85,16 @@ page.index_chart(r.monthly, r.regimes)
 md(page.yoy_text(r))
 
 # %%
-text.table(page.monthly_table(r))
+page.monthly_section(r)
 
 # %% [markdown]
 # ## Control regimes
-#
-# Each regime starts on the date of the event that created it and runs to the day before the next; the last
-# runs to the report date. The licensing of medium and heavy rare earths introduced in April stays in force
-# throughout: the suspension covered only the October package.
 
 # %%
-text.table(page.regime_table(r))
+md(page.regimes_text(r))
+
+# %%
+page.regime_section(r)
 
 # %% [markdown]
 # ## Gaps in the data
@@ -110,8 +115,14 @@ md(page.gaps_text(r))
 # - **Evidence**: a figure is *weak* when every source for it is a secondary page, and *derived* when it is
 #   arithmetic on other sourced figures (the data file states the arithmetic).
 
+# %%
+md(page.method_text(r))
+
+# %%
+md(dates.method_text())
+
 # %% [markdown]
 # ## Sources
 
 # %%
-text.table(page.sources_table(r), link_column="Url")
+page.sources_section(r)

@@ -21,8 +21,8 @@
 # ---
 
 # %% tags=["parameters"]
-as_of = "latest"  # ISO date (YYYY-MM-DD), or "latest": the day the data was compiled (newest accessed date in sources.csv)
-chart_from = "2018-01-01"  # first date of the tariff chart
+as_of = "today"  # ISO date (YYYY-MM-DD), or "today": the day the report is built
+chart_from = "2018-01-01"  # first date of the tariff chart (the trade war's first year); must be before as_of
 scenario = "snap_back"  # at the expiry of the tariff suspensions: snap_back | extended | custom (a scenario, not a forecast)
 custom_rate_us_on_china = 10.0  # scenario custom only: US all-goods rate on China from the expiry, percentage points
 custom_rate_china_on_us = 10.0  # scenario custom only: China's all-goods rate on the US from the expiry, percentage points
@@ -30,6 +30,7 @@ time_limited = "end_as_scheduled"  # a time-limited layer whose scheduled end no
 
 # %%
 from analysis.views import charts
+from analysis.views import dates
 from analysis.views import text
 from analysis.views import tariffs as tr
 from analysis.domain import scenarios as ts
@@ -44,7 +45,13 @@ r = ts.compute(as_of=as_of, chart_from=chart_from, scenario=scenario,
 # # US-China tariffs and the next cliff
 
 # %%
+md(dates.dates_text(r.dates))
+
+# %%
 md(tr.headline_text(r))
+
+# %%
+text.table(dates.series_table(r.dates))
 
 # %%
 text.table(tr.headline_table(r))
@@ -65,7 +72,7 @@ text.table(tr.headline_table(r))
 # rates are carried, red from the expiry of the tariff suspensions under the chosen scenario.
 
 # %%
-tr.stack_chart(r.chart, r.markers)
+tr.stack_chart(r)
 
 # %%
 md(tr.stack_text(r))
@@ -94,7 +101,7 @@ text.table(tr.outlook_table(r))
 # ## Key events on the chart
 
 # %%
-text.table(tr.events_table(r))
+tr.events_block(r)
 
 # %% [markdown]
 # ## Gaps in the data
@@ -112,7 +119,13 @@ md(tr.gaps_text(r))
 #   figures count no exemptions, and the other estimates are single, sometimes unattributed, figures.
 # - **Projections** start where the sourced rows stop describing a direction without assuming an outcome:
 #   at the report date, at the expiry of the tariff suspensions, or at the scheduled end of a time-limited
-#   layer that no source resolves, whichever comes first.
+#   layer that no source resolves, whichever comes first. The headline table gives that day for each direction
+#   ("Read on").
+# - **Chart start.** `chart_from` is a fixed date in the trade war's first year, not one that moves with the
+#   as-of date; it must be before the as-of date.
+
+# %%
+md(dates.method_text())
 
 # %% [markdown]
 # ## Sources

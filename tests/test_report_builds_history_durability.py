@@ -66,8 +66,12 @@ def test_non_default_parameters_reach_both_reports(early):
 
 
 def test_a_passed_expiry_is_said_plainly(tmp_path):
-    result = truce("build", "durability", "-p", "as_of", "2026-11-23", "--out", tmp_path)
+    result = truce("build", "durability", "-p", "as_of", "2026-12-03", "--out", tmp_path)
     assert result.returncode == 0, result.stderr
     dashboard = page(tmp_path, "durability")
-    assert "10 Nov 2026 has passed and no source says what happened" in dashboard
+    # The gallium-germanium suspension ended on 27 Nov 2026 by its schedule; no source says what followed.
+    assert "27 Nov 2026 has passed and no source says what happened" in dashboard
     assert "neither an extension nor a lapse" in dashboard
+    # 10 Nov 2026 did not pass unremarked: the September extension moved it, and the next cliff is named.
+    assert "10 Nov 2026 has passed" not in dashboard
+    assert "The next cliff is <strong>10 Jan 2027</strong>" in dashboard

@@ -11,8 +11,9 @@ curve of purchases, so each function can be checked by hand. Conventions:
 
 It also holds what every report that measures soybean pledges shares: the
 soybean series (:data:`SERIES`), the curve built from "since the commitment
-began" totals, the seasonal baseline weights, and the purchases report's
-default way of measuring a pledge.
+began" totals, the seasonal baseline weights and their default year, the
+soybean pledge in force on a date, and the purchases report's default way
+of measuring a pledge.
 """
 
 from __future__ import annotations
@@ -36,6 +37,47 @@ def soybean_pledges(commitments: pd.DataFrame) -> pd.DataFrame:
     """The commitments with a soybean tonnage target."""
     return commitments[commitments["target"].notna() & (commitments["unit"] == "t")
                        & (commitments["metric"] == SOYBEAN_METRIC)]
+
+
+def first_soybean_pledge(commitments: pd.DataFrame) -> pd.Series | None:
+    """The first soybean tonnage pledge announced (earliest start on a tie), or ``None`` if there is none."""
+    pledges = soybean_pledges(commitments).sort_values(["announced", "start", "commitment_id"])
+    return None if pledges.empty else pledges.iloc[0].rename(pledges.iloc[0]["commitment_id"])
+
+
+def soybean_pledge_in_force(commitments: pd.DataFrame, as_of) -> pd.Series | None:
+    """The soybean tonnage pledge a reader on ``as_of`` would measure, or ``None`` before any was announced.
+
+    Only pledges announced by ``as_of`` and not yet replaced by then (a later
+    one names them in ``supersedes``) are considered. The rule, in order:
+
+    1. one whose period contains ``as_of``; if several, the one due first
+       (the 12 MMT pledge to February 2026 before the 2026 calendar-year pledge);
+    2. else the one that started most recently (its deadline has passed);
+    3. else the next one to start (announced, not yet started).
+
+    >>> c = pd.DataFrame({"commitment_id": ["a", "b", "c"], "target": [1.0, 2.0, 3.0], "unit": "t",
+    ...                   "metric": SOYBEAN_METRIC, "supersedes": [None, "a", None],
+    ...                   "announced": pd.to_datetime(["2025-10-30", "2025-12-03", "2025-10-30"]),
+    ...                   "start": pd.to_datetime(["2025-10-30", "2025-10-30", "2026-01-01"]),
+    ...                   "deadline": pd.to_datetime(["2025-12-31", "2026-02-28", "2026-12-31"])})
+    >>> [getattr(soybean_pledge_in_force(c, d), "name", None) for d in
+    ...  ["2025-10-29", "2025-11-30", "2025-12-31", "2026-01-31", "2026-03-31", "2027-06-30"]]
+    [None, 'a', 'b', 'b', 'c', 'c']
+    """
+    as_of = pd.Timestamp(as_of)
+    pledges = soybean_pledges(commitments)
+    known = pledges[pledges["announced"] <= as_of]
+    known = known[~known["commitment_id"].isin(set(known["supersedes"].dropna()))]
+    known = known.set_axis(known["commitment_id"].to_numpy())  # each row's name is its id
+    running = known[(known["start"] <= as_of) & (known["deadline"] >= as_of)]
+    if len(running):
+        return running.sort_values(["deadline", "start", "commitment_id"]).iloc[0]
+    started = known[known["start"] <= as_of]
+    if len(started):
+        return started.sort_values(["start", "deadline", "commitment_id"]).iloc[-1]
+    upcoming = known.sort_values(["start", "deadline", "commitment_id"])
+    return upcoming.iloc[0] if len(upcoming) else None
 
 
 @dataclass(frozen=True)
@@ -70,9 +112,11 @@ BASELINE_SERIES = "cn_customs_imports_from_us"
 # sources date the truce by the summit, the announcement or "late October".
 START_TOLERANCE_DAYS = 7
 # How the purchases report measures a tonnage pledge with its notebook's default parameters
-# (flow_series, method, baseline_year); other reports that score pledges measure them the same way.
+# (flow_series, method); other reports that score pledges measure them the same way. The default
+# baseline year follows the pledge and the date (:func:`auto_baseline_year`).
 PURCHASES_FLOW_SERIES = "usda_sales_to_cn"
 PURCHASES_METHOD = "seasonal"
+# What :func:`auto_baseline_year` gives the pledges that start in 2025 (kept for callers that fixed it).
 PURCHASES_BASELINE_YEAR = 2024
 
 
@@ -210,7 +254,8 @@ class MonthlyCurve:
     @property
     def curve(self) -> pd.Series:
         """Cumulative totals at the end of each month that has data."""
-        known = self.table[~self.table["missing"]]
+        # astype(bool): an empty table's column is of object dtype, and ~ on it would select columns, not rows.
+        known = self.table[~self.table["missing"].astype(bool)]
         return pd.Series(known["cumulative"].to_numpy(), index=pd.DatetimeIndex(known["period_end"]))
 
 
@@ -447,18 +492,93 @@ def since_start_curve(rows: pd.DataFrame, commitment: Commitment) -> tuple[pd.Se
     return pd.Series(used["value"].to_numpy(), index=pd.DatetimeIndex(used["period_end"])), used
 
 
-def baseline_weights(soybeans: pd.DataFrame, year: int) -> tuple[pd.Series, pd.DataFrame]:
+def baseline_weights(soybeans: pd.DataFrame, year: int, as_of=None) -> tuple[pd.Series, pd.DataFrame]:
     """Monthly shares of China's customs arrivals of US soybeans in ``year``.
+
+    With ``as_of``, only months that had ended by then count, so a year not
+    yet over on ``as_of`` cannot be the baseline.
 
     Raises
     ------
     ParameterError
-        If the baseline year is not fully covered by monthly data.
+        If the baseline year is not fully covered by monthly data (known by ``as_of``).
     """
     rows = obs.preferred(soybeans, BASELINE_SERIES, "t")
+    if as_of is not None:
+        as_of = pd.Timestamp(as_of)
+        if pd.Timestamp(year=year, month=12, day=31) > as_of:
+            raise ParameterError("baseline_year", f"{year} had not ended by as_of {as_of.date()}")
+        rows = obs.known_as_of(rows, as_of)
     rows = rows[(rows["period_start"].dt.year == year) & (rows["period_end"].dt.year == year)]
     buckets = obs.monthly_partition(rows)
     try:
         return seasonal_weights(buckets, year), buckets
     except ValueError as err:
         raise ParameterError("baseline_year", str(err)) from None
+
+
+def auto_baseline_year(soybeans: pd.DataFrame, start, as_of) -> int:
+    """The default baseline for a pledge starting on ``start``: the last full calendar year before it.
+
+    A year counts only if it had ended by ``as_of`` and China's customs
+    figures cover each of its months; otherwise the year before is tried, back
+    to the first year in the data.
+
+    Raises
+    ------
+    ParameterError
+        If no such year exists (naming ``baseline_year``).
+    """
+    rows = obs.preferred(soybeans, BASELINE_SERIES, "t")
+    first = int(rows["period_start"].dt.year.min()) if len(rows) else pd.Timestamp(start).year
+    for year in range(pd.Timestamp(start).year - 1, first - 1, -1):
+        try:
+            baseline_weights(soybeans, year, as_of)
+        except ParameterError:
+            continue
+        return year
+    raise ParameterError("baseline_year", f"no calendar year before {pd.Timestamp(start).year} has a China customs "
+                                          f"figure for every month by as_of {pd.Timestamp(as_of).date()}; "
+                                          f"give a baseline_year or set method to linear")
+
+
+# Commitments that suspend a measure until a deadline: their deadlines are the truce's cliffs.
+SUSPENSION_METRICS = ("tariff_suspension", "export_control_suspension", "port_fee_suspension")
+
+
+def extensions(commitments: pd.DataFrame, as_of) -> pd.DataFrame:
+    """Commitments known on ``as_of`` that replace an earlier one with a later deadline (an extension).
+
+    Returns
+    -------
+    DataFrame
+        ``commitment_id`` (the new one), ``supersedes``, ``old_deadline``,
+        ``deadline``, ``announced`` and ``source_id``.
+
+    >>> c = pd.DataFrame({"commitment_id": ["a", "b"], "supersedes": [None, "a"],
+    ...                   "deadline": pd.to_datetime(["2026-11-10", "2027-01-10"]),
+    ...                   "announced": pd.to_datetime(["2025-11-01", "2026-09-23"]), "source_id": ["s1", "s2"]})
+    >>> extensions(c, "2026-12-03")[["commitment_id", "old_deadline"]].values.tolist()
+    [['b', Timestamp('2026-11-10 00:00:00')]]
+    >>> extensions(c, "2026-09-22").empty
+    True
+    """
+    known = commitments[(commitments["announced"] <= pd.Timestamp(as_of)) & commitments["supersedes"].notna()]
+    old = commitments.set_index("commitment_id")["deadline"]
+    rows = known.assign(old_deadline=known["supersedes"].map(old))
+    rows = rows[rows["deadline"] > rows["old_deadline"]]
+    return rows[["commitment_id", "supersedes", "old_deadline", "deadline", "announced", "source_id"]].reset_index(drop=True)
+
+
+def next_cliff(commitments: pd.DataFrame, as_of) -> pd.DataFrame:
+    """The suspensions due first after ``as_of``, among those known then and not replaced by a later commitment.
+
+    The truce's next cliff is their deadline: the day the suspended tariffs, export
+    controls or port fees return unless something known later moves it. Empty when
+    no suspension lies ahead.
+    """
+    as_of = pd.Timestamp(as_of)
+    known = commitments[(commitments["announced"] <= as_of) & commitments["metric"].isin(SUSPENSION_METRICS)]
+    replaced = set(known["supersedes"].dropna())
+    ahead = known[~known["commitment_id"].isin(replaced) & (known["deadline"] > as_of)]
+    return ahead[ahead["deadline"] == ahead["deadline"].min()].reset_index(drop=True)

@@ -12,7 +12,8 @@ Components
 commitments
     Mean fulfilment of the measured commitments in scope, each
     ``100 * min(achieved / pro-rated target, 1)``: soybean tonnage pledges
-    from the same data and defaults as the purchases report, and PIIE's Phase
+    from the same data and defaults as the purchases report (its series, its
+    seasonal path and its baseline year for the pledge), and PIIE's Phase
     One year-to-date snapshots (``ytd_purchased / ytd_target``, averaged over
     the bases reported for the latest snapshot).
 events
@@ -30,6 +31,17 @@ expiry
 base_rate
     ``100 * S(age + N) / S(age)`` from the Kaplan-Meier curve of the truces
     known at ``as_of`` (:mod:`analysis.domain.survival`).
+
+Where the evidence ends
+-----------------------
+On every date (the page's ``as_of`` and each month end of the backtest) the
+evidence ends at the page's *evidence through* date as
+:mod:`analysis.data.evidence` defines it: the newest date any series the page
+uses (:func:`evidence_keys`) speaks for by then. A scheduled date after it
+and on or before ``as_of`` has *passed with no sourced outcome*: an expiry
+then leaves the tariff level unknown, a truce expiry leaves the expiry
+component missing, and whether the truce with no recorded end is still in
+force is not known after it (:func:`analysis.domain.survival.status_unknown_after`).
 """
 
 from __future__ import annotations
@@ -38,9 +50,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from analysis.data import evidence
 from analysis.domain import commitments as cm
 from analysis.domain import survival as history
-from analysis import runlog
 from analysis.data import series as obs
 from analysis.domain import tariffs as tf
 from analysis.errors import ParameterError
@@ -58,10 +70,20 @@ COMPONENTS = {
 DIRECTION = {"escalation": -1, "threat": -1, "de-escalation": 1, "commitment": 1, "compliance": 1}
 # The agreement whose purchases phase_one.csv tracks.
 PHASE_ONE_AGREEMENT = "phase_one"
-# Measure tonnage pledges exactly as the purchases report does by default.
+# Measure tonnage pledges exactly as the purchases report does by default: its series and path here,
+# its baseline year per pledge (:func:`analysis.domain.commitments.auto_baseline_year`) in :class:`Frames`.
 COMMITMENT_SERIES = cm.PURCHASES_FLOW_SERIES
 COMMITMENT_METHOD = cm.PURCHASES_METHOD
-COMMITMENT_BASELINE_YEAR = cm.PURCHASES_BASELINE_YEAR
+AUTO = "auto"
+
+
+def evidence_keys(commitment_series: str = COMMITMENT_SERIES) -> tuple:
+    """The series the dashboard uses (keys of :data:`analysis.data.evidence.SERIES`), in the order it lists them.
+
+    PIIE's Phase One tracker is among them: the commitment component scores its snapshots.
+    """
+    return ("commitments", "commitment_status", "phase_one", f"soybeans:{commitment_series}", "events", "tariff_rates",
+            "truces")
 
 
 @dataclass(frozen=True)
@@ -255,11 +277,13 @@ def phase_one_snapshot(phase_one: pd.DataFrame, as_of) -> pd.DataFrame:
 
 
 def commitment_component(in_scope: pd.DataFrame, soy_rows: pd.DataFrame, phase_one: pd.DataFrame, as_of,
-                         soy_weights: pd.Series | None, series: str = COMMITMENT_SERIES) -> tuple[Component, pd.DataFrame]:
+                         soy_weights: dict | None, series: str = COMMITMENT_SERIES) -> tuple[Component, pd.DataFrame]:
     """Mean fulfilment of the measured commitments in scope.
 
     ``soy_rows`` are the preferred tonnage rows of the soybean ``series``
-    that measures tonnage pledges.
+    that measures tonnage pledges; ``soy_weights`` maps a pledge's id to its
+    seasonal baseline weights (a pledge not in it, or ``None``, is measured on
+    the linear path).
 
     Returns
     -------
@@ -271,7 +295,8 @@ def commitment_component(in_scope: pd.DataFrame, soy_rows: pd.DataFrame, phase_o
     """
     rows, sources = [], set()
     for record in cm.soybean_pledges(in_scope).itertuples():
-        p, used = soybean_progress(pd.Series(record._asdict()), soy_rows, as_of, soy_weights, series)
+        weights = (soy_weights or {}).get(record.commitment_id)
+        p, used = soybean_progress(pd.Series(record._asdict()), soy_rows, as_of, weights, series)
         label = cm.SERIES[series].label
         if p is None:
             rows.append((record.commitment_id, label, "t", None, None, None, None, None, "no figure in the data yet"))
@@ -405,25 +430,36 @@ def scheduled_items(events: pd.DataFrame, commitments: pd.DataFrame, sources: pd
     return scheduled.sort_values(["date", "event_id"]).reset_index(drop=True)
 
 
-def expiry_view(scheduled: pd.DataFrame, commitments: pd.DataFrame, as_of, data_end) -> pd.DataFrame:
-    """Scheduled items known at ``as_of`` that are still ahead or passed beyond the data.
+def expiry_view(scheduled: pd.DataFrame, commitments: pd.DataFrame, as_of, through, moved=frozenset()) -> pd.DataFrame:
+    """Scheduled items known at ``as_of`` that are still ahead, or passed after the evidence ends.
+
+    Parameters
+    ----------
+    through : Timestamp or None
+        Where the evidence ends on ``as_of`` (the page's evidence-through
+        date); ``None`` when nothing is dated by then.
 
     Returns
     -------
     DataFrame
         ``scheduled`` rows with ``days`` (from ``as_of``), ``truce_expiry``
         (a commitment known at ``as_of`` falls due that day) and ``passed``
-        (the date is on or before ``as_of`` but after the last date the data
-        record anything, so no source says what happened).
+        (the date is on or before ``as_of`` but after ``through``, so no
+        source dated by ``as_of`` says what happened). Only an item known
+        before its date can pass unremarked: a note dated the day it was
+        made is its own record. A date in ``moved`` (a deadline an extension
+        known on ``as_of`` replaced) is not passed: ``moved`` is true instead.
     """
     as_of = pd.Timestamp(as_of)
     known = scheduled[scheduled["known_from"] <= as_of].copy()
     due = set(commitments.loc[commitments["announced"] <= as_of, "deadline"].dropna())
     known["truce_expiry"] = known["date"].isin(due)
     known["days"] = (known["date"] - as_of).dt.days
-    beyond = data_end is not None and as_of > pd.Timestamp(data_end)
-    known["passed"] = beyond & (known["date"] <= as_of) & (known["date"] > pd.Timestamp(data_end or as_of))
-    return known[(known["date"] > as_of) | known["passed"]].reset_index(drop=True)
+    after_evidence = known["date"] > pd.Timestamp(through) if through is not None else True
+    due_passed = after_evidence & (known["date"] <= as_of) & (known["known_from"] < known["date"])
+    known["moved"] = due_passed & known["date"].isin(list(moved))
+    known["passed"] = due_passed & ~known["moved"]
+    return known[(known["date"] > as_of) | known["passed"] | known["moved"]].reset_index(drop=True)
 
 
 def expiry_component(view: pd.DataFrame, scale_days: int) -> Component:
@@ -454,7 +490,9 @@ def base_rate_component(table: pd.DataFrame, horizon_days: int) -> tuple[Compone
         return Component("base_rate", None, [], "no truce is in force on this date"), None
     km = history.kaplan_meier(table["duration"], table["observed"])
     rate = history.base_rate(km, int(now["duration"]), horizon_days)
-    inputs = [("Truce in force", now["name"]), ("Age (days)", f"{rate.age:,}"), ("Horizon (days)", f"{horizon_days:,}"),
+    # A truce whose status is unknown is aged where the evidence ends, and named for what it is.
+    label = "Truce in force" if now["state"] == history.IN_FORCE else "Latest truce (status not known)"
+    inputs = [(label, now["name"]), ("Age (days)", f"{rate.age:,}"), ("Horizon (days)", f"{horizon_days:,}"),
               ("Truces in the curve", str(len(table))), ("Breakdowns among them", str(int(table["observed"].sum()))),
               ("Truces that reached the target age", str(rate.at_risk_target))]
     sources = frozenset(table["source_id"])
@@ -476,26 +514,77 @@ class Frames:
     phase_one: pd.DataFrame
     soybeans: pd.DataFrame
     sources: pd.DataFrame
-    observed: pd.Series = None
-    data_end: pd.Timestamp | None = None
     scheduled: pd.DataFrame = None
     soy_rows: dict = None  # soybean series -> its preferred tonnage rows
-    soy_weights: pd.Series | None = None
     stack_rows: pd.DataFrame = None
     tariff_cache: dict = field(default_factory=dict)
+    evidence_dates: dict = field(default_factory=dict)  # evidence key -> sorted dates its graded rows speak for
+    baseline_ends: pd.Series = None  # period ends of the series that weights the seasonal path
+    weights_cache: dict = field(default_factory=dict)
+    pledges: pd.DataFrame = None  # soybean tonnage pledges, whatever their dates
+    expiries: pd.DataFrame = None  # scheduled expiries in the events ledger
 
     def __post_init__(self):
-        self.observed = history.observed_dates({
-            "events": self.events, "truces": self.truces, "tariffs": self.tariffs, "commitments": self.commitments,
-            "phase_one": self.phase_one, "soybeans": self.soybeans})
-        self.data_end = pd.Timestamp(self.observed.max()) if len(self.observed) else None
         self.scheduled = scheduled_items(self.events, self.commitments, self.sources)
+        self.pledges = cm.soybean_pledges(self.commitments)
+        self.expiries = self.events[self.events["type"] == history.EXPIRY].reset_index(drop=True)
         self.soy_rows = {name: obs.preferred(self.soybeans, name, "t") for name in cm.SERIES}
-        self.soy_weights = (cm.baseline_weights(self.soybeans, COMMITMENT_BASELINE_YEAR)[0]
-                            if COMMITMENT_METHOD == "seasonal" else None)
         # The only rows tariffs.peak and stacked_headline read: preferred all-goods headline layers.
         self.stack_rows = self.tariffs[(self.tariffs["kind"] == "headline") & self.tariffs["preferred"]
                                        & self.tariffs["in_stack"]].reset_index(drop=True)
+        self.baseline_ends = obs.preferred(self.soybeans, cm.BASELINE_SERIES, "t")["period_end"]
+
+    @property
+    def by_name(self) -> dict:
+        """The datasets by file name, as :mod:`analysis.data.evidence` takes them."""
+        return {"events": self.events, "truces": self.truces, "tariffs": self.tariffs, "commitments": self.commitments,
+                "phase_one": self.phase_one, "soybeans": self.soybeans, "sources": self.sources}
+
+    def _dates(self, key: str) -> pd.Series:
+        """Sorted dates the graded rows of one series speak for (:func:`analysis.data.evidence.dated_rows`)."""
+        if key not in self.evidence_dates:
+            rows = evidence.dated_rows(evidence.SERIES[key], self.by_name)
+            graded = rows["reliability"].isin(evidence.GRADES[:evidence.GRADES.index(evidence.MIN_GRADE) + 1])
+            self.evidence_dates[key] = rows.loc[graded, "when"].sort_values().reset_index(drop=True)
+        return self.evidence_dates[key]
+
+    def evidence_through(self, as_of, keys) -> pd.Timestamp | None:
+        """The page's evidence-through date on ``as_of``: :func:`analysis.data.evidence.report_dates`'s rule.
+
+        Computed from dates sorted once, because the backtest asks at every
+        month end (``report_dates`` would also record each date for the build).
+        """
+        as_of = pd.Timestamp(as_of)
+        newest = [dates.iloc[dates.searchsorted(as_of, side="right") - 1] for dates in map(self._dates, keys)
+                  if len(dates) and dates.iloc[0] <= as_of]
+        return pd.Timestamp(max(newest)) if newest else None
+
+    def soy_weights(self, in_scope: pd.DataFrame, as_of) -> dict:
+        """Seasonal weights on ``as_of`` of each tonnage pledge in scope, as the purchases report weights it by default.
+
+        That baseline is the last full calendar year before the pledge began
+        whose customs figures are known by ``as_of``
+        (:func:`analysis.domain.commitments.auto_baseline_year`). A pledge with
+        no such year is left out, and so measured on the linear path.
+        """
+        pledges = self.pledges[self.pledges["commitment_id"].isin(in_scope["commitment_id"])]
+        if COMMITMENT_METHOD != "seasonal" or pledges.empty:
+            return {}
+        # The choice changes only when a new baseline month becomes known, so that month keys the cache.
+        known = self.baseline_ends[self.baseline_ends <= pd.Timestamp(as_of)]
+        newest = known.max() if len(known) else None
+        weights = {}
+        for pledge in pledges.itertuples():
+            key = (pledge.start, newest)
+            if key not in self.weights_cache:
+                try:
+                    year = cm.auto_baseline_year(self.soybeans, pledge.start, as_of)
+                    self.weights_cache[key] = cm.baseline_weights(self.soybeans, year, as_of)[0]
+                except ParameterError:
+                    self.weights_cache[key] = None
+            if self.weights_cache[key] is not None:
+                weights[pledge.commitment_id] = self.weights_cache[key]
+        return weights
 
     def tariffs_at(self, as_of) -> Component:
         """:func:`tariff_component` at ``as_of``, reused while no tariff row has changed since."""
@@ -531,29 +620,43 @@ class Snapshot:
     as_of: pd.Timestamp
     components: dict  # key -> Component
     index: float | None
-    truce: pd.Series | None  # the truce in force, if any
+    truce: pd.Series | None  # the truce with no recorded end, if any
     commitments: pd.DataFrame  # measured commitments in scope
-    expiries: pd.DataFrame  # scheduled items ahead or passed beyond the data
+    expiries: pd.DataFrame  # scheduled items ahead or passed after the evidence ends
     rate: history.BaseRate | None
+    through: pd.Timestamp | None  # where the evidence ends on as_of
+    unknown_after: pd.Timestamp | None  # set when the truce's status after that date is not known
+    cliff: pd.DataFrame  # the suspensions due first after as_of (commitments.next_cliff)
+    extended: pd.DataFrame  # extensions known on as_of (commitments.extensions)
 
     @property
     def scores(self) -> dict:
         return {k: c.score for k, c in self.components.items()}
 
+    @property
+    def truce_status_known(self) -> bool:
+        """False when a truce with no recorded end may or may not still be in force on ``as_of``."""
+        return self.truce is None or self.truce["state"] != history.STATUS_UNKNOWN
+
 
 def snapshot(frames: Frames, as_of, settings: Settings) -> Snapshot:
     """Every component and the index as of one date, from preloaded frames."""
     as_of = pd.Timestamp(as_of)
-    table = history.spells(frames.truces, as_of, frames.data_end)
+    through = frames.evidence_through(as_of, evidence_keys(settings.commitment_series))
+    extended = cm.extensions(frames.commitments, as_of)
+    moved = frozenset(extended["old_deadline"])
+    unknown_after = history.status_unknown_after(frames.expiries, as_of, through, moved)
+    table = history.spells(frames.truces, as_of, unknown_after)
     truce = history.current(table)
     in_scope = commitments_in_scope(frames.commitments, as_of, truce["start"] if truce is not None else None)
     commitment, measured = commitment_component(in_scope, frames.soy_rows[settings.commitment_series], frames.phase_one,
-                                                as_of, frames.soy_weights, settings.commitment_series)
-    view = expiry_view(frames.scheduled, frames.commitments, as_of, frames.data_end)
-    # A passed expiry with no sourced outcome leaves the tariff level after the data unknown.
+                                                as_of, frames.soy_weights(in_scope, as_of),
+                                                settings.commitment_series)
+    view = expiry_view(frames.scheduled, frames.commitments, as_of, through, moved)
+    # A passed expiry with no sourced outcome leaves the tariff level after the evidence ends unknown.
     passed = view[view["passed"] & (view["type"] == "expiry")]
     base, rate = base_rate_component(table, settings.horizon_days)
-    tariffs = (tariff_component(frames.stack_rows, as_of, frames.data_end) if len(passed) else frames.tariffs_at(as_of))
+    tariffs = (tariff_component(frames.stack_rows, as_of, through) if len(passed) else frames.tariffs_at(as_of))
     components = {
         "commitments": commitment,
         "events": event_component(frames.events, as_of, settings.event_window_days),
@@ -562,7 +665,8 @@ def snapshot(frames: Frames, as_of, settings: Settings) -> Snapshot:
         "base_rate": base,
     }
     index = combine({k: c.score for k, c in components.items()}, settings.weights)
-    return Snapshot(as_of, components, index, truce, measured, view, rate)
+    return Snapshot(as_of, components, index, truce, measured, view, rate, through, unknown_after,
+                    cm.next_cliff(frames.commitments, as_of), extended)
 
 
 def month_ends(start, as_of) -> pd.DatetimeIndex:
@@ -581,7 +685,8 @@ def backtest(frames: Frames, start, as_of, settings: Settings) -> pd.DataFrame:
     -------
     DataFrame
         ``date``, ``index`` (NaN when no component has data), one column per
-        component score and ``components`` (how many had data).
+        component score, ``components`` (how many had data) and ``truce``
+        (a truce with no recorded end was on record that day).
     """
     rows = []
     for date in month_ends(start, as_of):
@@ -589,8 +694,9 @@ def backtest(frames: Frames, start, as_of, settings: Settings) -> pd.DataFrame:
         row = {"date": date, "index": snap.index}
         row.update({k: c.score for k, c in snap.components.items()})
         row["components"] = sum(c.score is not None for c in snap.components.values())
+        row["truce"] = snap.truce is not None
         rows.append(row)
-    frame = pd.DataFrame(rows, columns=["date", "index", *COMPONENTS, "components"])
+    frame = pd.DataFrame(rows, columns=["date", "index", *COMPONENTS, "components", "truce"])
     return frame.astype({k: "float64" for k in ["index", *COMPONENTS]})
 
 
@@ -653,7 +759,8 @@ def check_parameters(*, as_of: str, weight_commitments: float, weight_events: fl
         Naming the parameter.
     """
     obs.check_as_of(as_of)
-    obs.iso_date("backtest_from", backtest_from)
+    if backtest_from != AUTO:
+        explicit_backtest_from(backtest_from, obs.resolve_as_of(as_of))
     weights = check_weights({"commitments": weight_commitments, "events": weight_events, "tariffs": weight_tariffs,
                              "expiry": weight_expiry, "base_rate": weight_base_rate})
     for name, value in [("event_window_days", event_window_days), ("horizon_days", horizon_days),
@@ -684,6 +791,16 @@ class Dashboard:
     timeline_days: int
     sensitivity: pd.DataFrame
     sources: pd.DataFrame
+    dates: evidence.ReportDates  # as of, evidence through, compiled, and each series' date
+    first_truce: pd.Series | None  # the earliest truce in the ledger, named when none had begun by as_of
+    record_end: pd.Timestamp | None  # where the whole record's evidence ends, on the day the page is compiled
+    backtest_auto: bool  # backtest_from was "auto"
+
+    @property
+    def last_ended(self) -> pd.Series | None:
+        """The truce that ended most recently by ``as_of``, or ``None``."""
+        ended = self.frames.truces[self.frames.truces["end"].notna() & (self.frames.truces["end"] <= self.as_of)]
+        return None if ended.empty else ended.sort_values("end").iloc[-1]
 
 
 @dataclass(frozen=True)
@@ -705,7 +822,7 @@ def compute(*, as_of: str, weights: Weights, event_window_days: int, horizon_day
     Parameters
     ----------
     as_of : str
-        ISO date, or ``"latest"`` for the latest observed date in the data read.
+        ISO date, or ``"today"`` for the day the report is built.
     weights : Weights
         Component weights (zero or more, not all zero); re-normalised over the
         components that have data.
@@ -721,7 +838,8 @@ def compute(*, as_of: str, weights: Weights, event_window_days: int, horizon_day
     timeline_days : int
         How far back the timeline of recent events reaches.
     backtest_from : str
-        First month of the backtest.
+        First month of the backtest: an ISO date on or before ``as_of``, or
+        ``"auto"`` (:func:`resolve_backtest_from`).
     warning_months, reference_months : int
         The backtest compares the index 1 to ``warning_months`` months before
         each breakdown with its level ``reference_months`` before it.
@@ -733,11 +851,9 @@ def compute(*, as_of: str, weights: Weights, event_window_days: int, horizon_day
         commitment_series=commitment_series, timeline_days=timeline_days, backtest_from=backtest_from,
         warning_months=warning_months, reference_months=reference_months)
     frames = load_frames()
-    as_of_ts = history.resolve(as_of, pd.concat([frames.observed, frames.sources["accessed"]]))
-    runlog.record(as_of=as_of_ts.date().isoformat())
-    start = obs.iso_date("backtest_from", backtest_from)
-    if start > as_of_ts:
-        raise ParameterError("backtest_from", f"{backtest_from!r} must be on or before as_of ({as_of_ts.date()})")
+    as_of_ts = obs.resolve_as_of(as_of)
+    dates = evidence.report_dates(evidence_keys(commitment_series), as_of_ts, frames.by_name)
+    start = resolve_backtest_from(backtest_from, as_of_ts, frames.truces)
     settings = Settings(checked, event_window_days, horizon_days, expiry_scale_days, commitment_series)
     now = snapshot(frames, as_of_ts, settings)
     series = backtest(frames, start, as_of_ts, settings)
@@ -751,7 +867,41 @@ def compute(*, as_of: str, weights: Weights, event_window_days: int, horizon_day
     cited |= set(recent_events(frames.events, as_of_ts, timeline_days)["source_id"])
     cited |= set(now.expiries["source_id"])
     sources = frames.sources[frames.sources["source_id"].isin(cited)].sort_values("source_id").reset_index(drop=True)
-    return Dashboard(as_of_ts, settings, now, frames, series, ends, check, start, timeline_days, table, sources)
+    record_end = frames.evidence_through(max(dates.compiled, as_of_ts), evidence_keys(commitment_series))
+    return Dashboard(as_of_ts, settings, now, frames, series, ends, check, start, timeline_days, table, sources, dates,
+                     history.first_truce(frames.truces), record_end, backtest_from == AUTO)
+
+
+def resolve_backtest_from(backtest_from: str, as_of: pd.Timestamp, truces: pd.DataFrame) -> pd.Timestamp:
+    """The first day of the backtest.
+
+    ``"auto"``: 1 January of the year the first truce in the ledger began,
+    so the backtest covers the months before it too; or the first of
+    ``as_of``'s month when ``as_of`` is earlier. An explicit ISO date must be
+    on or before ``as_of``.
+
+    >>> t = pd.DataFrame({"start": pd.to_datetime(["2019-06-29", "2018-12-01"])})
+    >>> [resolve_backtest_from("auto", pd.Timestamp(d), t).date().isoformat() for d in ["2026-06-30", "2017-06-30"]]
+    ['2018-01-01', '2017-06-01']
+    """
+    as_of = pd.Timestamp(as_of)
+    if backtest_from != AUTO:
+        return explicit_backtest_from(backtest_from, as_of)
+    first = truces["start"].min() if len(truces) else as_of
+    return min(pd.Timestamp(year=first.year, month=1, day=1), as_of.replace(day=1))
+
+
+def explicit_backtest_from(backtest_from, as_of: pd.Timestamp) -> pd.Timestamp:
+    """An explicit ``backtest_from``: an ISO date on or before ``as_of``.
+
+    >>> explicit_backtest_from("2019-01-01", pd.Timestamp("2018-06-30"))
+    Traceback (most recent call last):
+    analysis.errors.ParameterError: parameter 'backtest_from': '2019-01-01' must be on or before as_of (2018-06-30)
+    """
+    start, as_of = obs.iso_date("backtest_from", backtest_from, f"or {AUTO!r}"), pd.Timestamp(as_of)
+    if start > as_of:
+        raise ParameterError("backtest_from", f"{backtest_from!r} must be on or before as_of ({as_of.date()})")
+    return start
 
 
 def recent_events(events: pd.DataFrame, as_of, days: int) -> pd.DataFrame:

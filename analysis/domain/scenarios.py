@@ -10,6 +10,11 @@ Nothing after the last sourced date is treated as known: the sourced path of
 a direction stops at ``as_of``, at the suspensions' expiry, or at the
 scheduled end of a time-limited layer that no source resolves, whichever
 comes first; from there on every line is a scenario.
+
+The page states its dates (as of, evidence through, compiled) from
+:mod:`analysis.data.evidence`, for the series in :data:`DATE_KEYS`. Before the
+first tariff layer dated in the data, the report still computes: every rate
+is zero, there is no expiry, and the page says when the first layer applies.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis import runlog
+from analysis.data import evidence
 from analysis.data import series as obs
 from analysis.domain import tariffs as tf
 from analysis.errors import ParameterError
@@ -45,6 +50,7 @@ LAYER_LABELS = {
     "ieepa_fentanyl": "IEEPA fentanyl tariff",
     "ieepa_reciprocal": "IEEPA reciprocal tariff",
     "section_122": "Section 122 global surcharge",
+    "section_301_forced_labour": "Section 301 forced-labour tariff",
     "cn_reciprocal_retaliation": "China's counter-tariff on all US goods",
     "section_301": "Section 301 (listed goods only)",
     "cn_fentanyl_retaliation": "China's duties on US energy, machinery, cars (listed goods only)",
@@ -53,6 +59,8 @@ LAYER_LABELS = {
     "crs_average": "CRS average (no exemptions counted)",
     "other_average": "Other published estimate",
 }
+# The series whose dates the page states, in the order of its dates table.
+DATE_KEYS = ("tariff_rates", "tariff_averages", "events", "commitments")
 KEY_SEVERITY = 3
 # Events closer together than this share one letter on the chart, so labels do not collide.
 EVENT_GROUP_DAYS = 21
@@ -85,13 +93,25 @@ class ScheduledEnd:
 
 
 @dataclass(frozen=True)
+class FirstLayer:
+    """The first tariff layer dated in the data: when it applies, which side imposes it, which layer."""
+
+    date: pd.Timestamp
+    direction: str
+    layer: str
+
+
+@dataclass(frozen=True)
 class Outlook:
     """One direction at the expiry: the rates under each scenario and why."""
 
     direction: str
+    # The day the direction's sourced path ends and the projection begins: as_of, or an earlier
+    # expiry or scheduled end whose outcome no source gives. Rates below are read on this day.
     sourced_through: pd.Timestamp
     sourced_rate: float
     layers: pd.Series  # stacked layer rates in force at sourced_through
+    listed: pd.Series  # product-specific layer rates in force at sourced_through (rate above zero)
     sourced_since: pd.Timestamp | None
     cliff: pd.Timestamp | None
     before: float | None  # projected rate the day before the expiry
@@ -123,11 +143,23 @@ class TariffReport:
     averages: pd.DataFrame
     peaks: dict  # direction -> (date, rate)
     sources: pd.DataFrame
+    dates: evidence.ReportDates
+    first_layer: FirstLayer | None  # the earliest tariff layer dated in the whole data set
 
     @property
     def cliff_passed(self) -> bool:
         """True when the expiry is on or before ``as_of`` (its outcome would be knowable)."""
         return self.cliff is not None and self.cliff <= self.as_of
+
+    @property
+    def any_layer(self) -> bool:
+        """True when some tariff layer (all-goods or listed goods) is in force in either direction."""
+        return any(o.sourced_rate > 0 or len(o.listed) for o in self.outlooks.values())
+
+    @property
+    def before_first_layer(self) -> bool:
+        """True when ``as_of`` is before the first tariff layer dated in the data."""
+        return self.first_layer is not None and self.as_of < self.first_layer.date
 
 
 
@@ -143,7 +175,9 @@ def check_parameters(*, as_of: str, chart_from: str, scenario: str, custom_rate_
         Naming the parameter and the allowed values.
     """
     obs.check_as_of(as_of)
-    obs.iso_date("chart_from", chart_from)
+    start = obs.iso_date("chart_from", chart_from)
+    if as_of != obs.TODAY:
+        check_chart_from(start, obs.iso_date("as_of", as_of))
     if scenario not in SCENARIOS:
         raise ParameterError("scenario", f"{scenario!r} is not one of: {', '.join(SCENARIOS)}")
     if time_limited not in TIME_LIMITED:
@@ -155,6 +189,31 @@ def check_parameters(*, as_of: str, chart_from: str, scenario: str, custom_rate_
             raise ParameterError(name, f"{value!r} must be a rate in percentage points between 0 and 1000")
         custom[direction] = float(value)
     return custom
+
+
+def check_chart_from(start: pd.Timestamp, as_of: pd.Timestamp) -> None:
+    """The chart must start before ``as_of``: nothing after it is known.
+
+    >>> check_chart_from(pd.Timestamp("2018-01-01"), pd.Timestamp("2018-01-31"))
+    >>> check_chart_from(pd.Timestamp("2025-01-01"), pd.Timestamp("2024-06-30"))
+    Traceback (most recent call last):
+    analysis.errors.ParameterError: parameter 'chart_from': '2025-01-01' must be before as_of (2024-06-30)
+    """
+    if start >= as_of:
+        raise ParameterError("chart_from", f"{start.date().isoformat()!r} must be before as_of ({as_of.date()})")
+
+
+def first_layer(tariffs: pd.DataFrame) -> FirstLayer | None:
+    """The earliest preferred headline row above zero in either direction, all-goods or listed.
+
+    Read from the whole data set, so a page as of an earlier day can say when
+    the first layer applies.
+    """
+    rows = tariffs[(tariffs["kind"] == "headline") & tariffs["preferred"] & (tariffs["rate"] > 0)]
+    if rows.empty:
+        return None
+    first = rows.sort_values(["effective", "direction", "layer"]).iloc[0]
+    return FirstLayer(pd.Timestamp(first["effective"]), first["direction"], first["layer"])
 
 
 def normalise(instrument) -> str:
@@ -451,11 +510,11 @@ def compute(*, as_of: str, chart_from: str, scenario: str, custom_rates: CustomR
     Parameters
     ----------
     as_of : str
-        ISO date, or ``"latest"`` for the latest date in the data read.
+        ISO date, or ``"today"`` for the day the report runs.
         Only tariff rows in effect, events dated or reported, and commitments
         announced by then are used.
     chart_from : str
-        First date of the chart.
+        First date of the chart; must be before ``as_of``.
     scenario : str
         What happens at the expiry of the tariff suspensions (:data:`SCENARIOS`).
     custom_rates : CustomRates
@@ -468,12 +527,11 @@ def compute(*, as_of: str, chart_from: str, scenario: str, custom_rates: CustomR
                               custom_rate_us_on_china=custom_rates.us_on_china,
                               custom_rate_china_on_us=custom_rates.china_on_us, time_limited=time_limited)
     tariffs, events, commitments, sources = load_tariffs(), load_events(), load_commitments(), load_sources()
-    as_of_ts = obs.resolve_as_of(as_of, (tariffs, "effective"), (obs.event_evidence(events), "evidence"),
-                                 (commitments, "announced"), (sources, "accessed"))
-    runlog.record(as_of=as_of_ts.date().isoformat())
+    as_of_ts = obs.resolve_as_of(as_of)
     start = obs.iso_date("chart_from", chart_from)
-    if start >= as_of_ts:
-        raise ParameterError("chart_from", f"{chart_from!r} must be before as_of {as_of_ts.date()}")
+    check_chart_from(start, as_of_ts)
+    dates = evidence.report_dates(DATE_KEYS, as_of_ts, {"tariffs": tariffs, "events": events,
+                                                         "commitments": commitments, "sources": sources})
 
     known = known_tariffs(tariffs, as_of_ts)
     known_events = obs.dated_as_of(events, as_of_ts)
@@ -493,7 +551,9 @@ def compute(*, as_of: str, chart_from: str, scenario: str, custom_rates: CustomR
     averages = averages.sort_values(["direction", "effective"]).reset_index(drop=True)
     shown = key_events(events, as_of_ts, start)
     used = known[(known["kind"] == "headline") & known["preferred"]]
-    used = used[[e <= outlooks[d].sourced_through for e, d in zip(used["effective"], used["direction"])]]
+    # A boolean Series, not a list: an empty list would select columns and drop source_id.
+    used = used[pd.Series([e <= outlooks[d].sourced_through for e, d in zip(used["effective"], used["direction"])],
+                          index=used.index, dtype=bool)]
     cited = set(used["source_id"]) | set(averages["source_id"]) | set(shown["source_id"])
     cited |= {s.source_id for s in suspensions.values()} | {e.source_id for e in ends}
     cited |= {o.ended_by["source_id"] for o in outlooks.values() if o.ended_by is not None}
@@ -504,6 +564,7 @@ def compute(*, as_of: str, chart_from: str, scenario: str, custom_rates: CustomR
         detail_markers=markers[markers["date"] >= zoom] if zoom is not None else None,
         events=shown, averages=averages, peaks=peaks,
         sources=sources[sources["source_id"].isin(cited)].sort_values("source_id").reset_index(drop=True),
+        dates=dates, first_layer=first_layer(tariffs),
     )
 
 
@@ -524,10 +585,12 @@ def outlook(known: pd.DataFrame, known_events: pd.DataFrame, direction: str, sus
             layer_rate = float(tf.layer_rates_at(known, direction, own_cliff).get(layer, 0.0))
             ended = layer_ended(known, direction, layer, own_cliff)
     in_force = tf.layer_rates_at(known, direction, through)
+    listed = tf.layer_rates_at(known, direction, through, stacked_only=False).drop(in_force.index, errors="ignore")
     rows = tf.headline_rows(known, direction)
     since = rows.loc[rows["effective"] <= through, "effective"].max() if len(rows) else None
     return Outlook(
         direction=direction, sourced_through=through, sourced_rate=float(in_force.sum()), layers=in_force,
+        listed=listed[listed > 0],
         sourced_since=None if since is None or pd.isna(since) else since, cliff=own_cliff, before=before,
         rates=rates, other_rates=other_rates, suspension=suspension, layer_rate=layer_rate, layer_ended=ended,
         ended_by=ending_event(known_events, layer, ended) if ended is not None else None, open_ends=tuple(mine),
@@ -541,6 +604,9 @@ def detail_start(known: pd.DataFrame, start) -> pd.Timestamp | None:
         return None
     first = pd.Timestamp(year=rows["effective"].min().year, month=1, day=1)
     return first if first > pd.Timestamp(start) else None
+
+
+CHART_COLUMNS = ["direction", "kind", "layer", "date", "end", "rate", "y0", "y1", "phase", "series"]
 
 
 def chart_frame(known: pd.DataFrame, outlooks: dict, start, horizon, scenario: str, time_limited: str) -> pd.DataFrame:
@@ -560,8 +626,10 @@ def chart_frame(known: pd.DataFrame, outlooks: dict, start, horizon, scenario: s
         frames += [p.assign(direction=direction) for p in parts if len(p)]
     averages = known[(known["kind"] == "average") & known["preferred"] & (known["effective"] >= pd.Timestamp(start))]
     points = averages.assign(date=averages["effective"], kind="average")
-    frames.append(points[["direction", "date", "layer", "rate", "kind"]])
-    chart = pd.concat(frames, ignore_index=True)
+    if len(points):
+        frames.append(points[["direction", "date", "layer", "rate", "kind"]])
+    # Every column, even when a kind has no rows (no stack before the first all-goods layer).
+    chart = (pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()).reindex(columns=CHART_COLUMNS[:-1])
     chart["series"] = [layer_label(layer) if kind != "scenario" else f"Scenario ({phase_label(layer)})"
                        for layer, kind in zip(chart["layer"], chart["kind"])]
     return chart

@@ -6,15 +6,22 @@ A truce's *duration* is the number of days from its start to its end
 escalation; ``"any"`` counts every recorded end (escalation, expiry,
 superseded). Any other truce is right-censored: one that ended without a
 breakdown at its end date; one with no end known at ``as_of`` at ``as_of``
-itself, unless ``as_of`` lies beyond the last date the data record anything
-(:func:`observed_dates`), in which case at that date: nothing after it says
-whether the truce was still in force, so neither survival nor an end is assumed.
+itself, since the truce ledger holds until a sourced change, unless its
+status is unknown (:func:`status_unknown_after`).
+
+*Where the evidence ends* has one definition, the page's *evidence through*
+date from :mod:`analysis.data.evidence`: the newest date any series the page
+uses speaks for on ``as_of`` (the date its dates paragraph states). A
+scheduled expiry that fell due after that date and by ``as_of`` has no sourced
+outcome; once one has, whether a truce with no recorded end is still in force
+is not known, and it is censored at the evidence-through date: neither
+survival nor an end is assumed after it.
 
 The Kaplan-Meier estimate is computed here in a few lines so that every step
-can be checked by hand (``tests/test_history.py``). The base rate that a truce
-of age ``a`` lasts another ``N`` days is ``S(a + N) / S(a)``; it is *not
-estimable* when ``a + N`` lies beyond the longest duration observed, because
-the curve says nothing there and is never extrapolated.
+can be checked by hand (``tests/analysis/domain/test_history.py``). The base
+rate that a truce of age ``a`` lasts another ``N`` days is ``S(a + N) / S(a)``;
+it is *not estimable* when ``a + N`` lies beyond the longest duration observed,
+because the curve says nothing there and is never extrapolated.
 
 This module computes; :mod:`analysis.views.history` turns a :class:`History`
 into the report's prose, tables and charts.
@@ -26,71 +33,69 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis import runlog
+from analysis.data import evidence
 from analysis.data import series as obs
 from analysis.errors import ParameterError
-from analysis.data.series import SCHEDULED_TYPES  # event types dated by when they fall due
-from analysis.data.loaders import load_events, load_phase_one, load_sources, load_truces
+from analysis.data.loaders import load_commitments, load_events, load_phase_one, load_sources, load_truces
+from analysis.domain import commitments as cm
 
 ENDINGS = ("breakdown", "any")
 BREAKDOWN = "escalation"  # the ended_by value that marks a breakdown
-# Columns whose dates record something that happened (or was reported) in each dataset.
-OBSERVED_COLUMNS = {
-    "events": ("date", "reported"),
-    "truces": ("start", "end"),
-    "tariffs": ("effective",),
-    "commitments": ("announced", "status_as_of"),
-    "phase_one": ("as_of",),
-    "soybeans": ("period_end",),
-}
+EXPIRY = "expiry"  # the event type of a scheduled end of a measure
+# The series the history page uses, in the order its dates table lists them.
+EVIDENCE_KEYS = ("truces", "events", "phase_one", "commitments")
 ENDING_LABELS = {
     "escalation": "ended in breakdown",
     "superseded": "superseded by a new deal",
     "expiry": "ran out (expired)",
 }
+IN_FORCE = "in force"
+STATUS_UNKNOWN = "status not known"
 # Events this many days either side of a truce's end are shown as what happened around it.
 ENDING_EVENT_DAYS = 7
 
 
-def observed_dates(frames: dict[str, pd.DataFrame]) -> pd.Series:
-    """Every date on which the data record something that happened or was reported.
+def unsourced_expiries(events: pd.DataFrame, as_of, through, moved=frozenset()) -> pd.DataFrame:
+    """Scheduled expiries that fell due after ``through`` and on or before ``as_of``.
 
-    Scheduled dates (events of type expiry or scheduling) are left out: a
-    scheduled expiry in November says nothing about what was known in June.
+    ``through`` is where the evidence ends on ``as_of`` (the page's
+    evidence-through date); ``None`` when nothing is dated by then. No source
+    dated by ``as_of`` says what happened on these dates. ``moved`` are
+    deadlines an extension known on ``as_of`` replaced with later ones
+    (:func:`analysis.domain.commitments.extensions`): they did not pass unsourced.
 
-    Parameters
-    ----------
-    frames : dict
-        Dataset name (a key of :data:`OBSERVED_COLUMNS`) to its frame.
-
-    Returns
-    -------
-    Series
-        Sorted unique dates.
-
-    >>> ev = pd.DataFrame({"date": pd.to_datetime(["2026-01-05", "2026-11-10"]),
-    ...                    "reported": pd.to_datetime([None, None]), "type": ["talks", "expiry"]})
-    >>> observed_dates({"events": ev}).dt.strftime("%Y-%m-%d").tolist()
-    ['2026-01-05']
+    >>> ev = pd.DataFrame({"date": pd.to_datetime(["2026-07-24", "2026-11-10", "2027-01-10"]),
+    ...                    "type": ["expiry", "expiry", "expiry"]})
+    >>> unsourced_expiries(ev, "2026-12-03", pd.Timestamp("2026-10-07"))["date"].dt.strftime("%Y-%m-%d").tolist()
+    ['2026-11-10']
     """
-    dates = []
-    for name, frame in frames.items():
-        for column in OBSERVED_COLUMNS[name]:
-            values = frame[column]
-            if name == "events" and column == "date":
-                values = values[~frame["type"].isin(SCHEDULED_TYPES)]
-            dates.append(values.dropna())
-    if not dates:
-        return pd.Series([], dtype="datetime64[ns]")
-    return pd.Series(sorted(set(pd.concat(dates)))).astype("datetime64[ns]")
+    as_of = pd.Timestamp(as_of)
+    due = (events["type"] == EXPIRY) & (events["date"] <= as_of) & ~events["date"].isin(list(moved))
+    if through is not None:
+        due &= events["date"] > pd.Timestamp(through)
+    return events[due].sort_values("date").reset_index(drop=True)
 
 
-def resolve(as_of: str, observed: pd.Series) -> pd.Timestamp:
-    """The ``as_of`` parameter as a date; ``"latest"`` is the latest observed date."""
-    return obs.resolve_as_of(as_of, (pd.DataFrame({"date": observed}), "date"))
+def status_unknown_after(events: pd.DataFrame, as_of, through, moved=frozenset()) -> pd.Timestamp | None:
+    """The date after which a truce with no recorded end may or may not still be in force.
+
+    ``through`` (where the evidence ends on ``as_of``) when a scheduled expiry
+    passed after it with no sourced outcome; else ``None``: the truce ledger
+    holds until a sourced change, so an open truce is in force on ``as_of``.
+
+    >>> ev = pd.DataFrame({"date": pd.to_datetime(["2026-11-10"]), "type": ["expiry"]})
+    >>> status_unknown_after(ev, "2026-12-03", pd.Timestamp("2026-10-07"))
+    Timestamp('2026-10-07 00:00:00')
+    >>> status_unknown_after(ev, "2026-11-09", pd.Timestamp("2026-10-07")) is None
+    True
+    """
+    if through is None or unsourced_expiries(events, as_of, through, moved).empty:
+        return None
+    return pd.Timestamp(through)
 
 
-def spells(truces: pd.DataFrame, as_of, data_end: pd.Timestamp | None, ending: str = "breakdown") -> pd.DataFrame:
+def spells(truces: pd.DataFrame, as_of, unknown_after: pd.Timestamp | None = None,
+           ending: str = "breakdown") -> pd.DataFrame:
     """Each truce known at ``as_of`` with its duration and whether it counts as an ending.
 
     Parameters
@@ -98,10 +103,10 @@ def spells(truces: pd.DataFrame, as_of, data_end: pd.Timestamp | None, ending: s
     truces : DataFrame
         ``truces.csv`` rows (``truce_id``, ``name``, ``start``, ``end``, ``ended_by``).
     as_of : date-like
-    data_end : Timestamp or None
-        Last date the data record anything (the latest of
-        :func:`observed_dates`); a truce with no end by ``as_of`` is censored
-        at ``as_of`` or at this date, whichever is earlier.
+    unknown_after : Timestamp or None
+        From :func:`status_unknown_after`: a truce with no end by ``as_of`` is
+        censored at this date when given (its status after it is unknown),
+        else at ``as_of``.
     ending : str
         ``"breakdown"`` or ``"any"`` (see the module docstring).
 
@@ -115,16 +120,16 @@ def spells(truces: pd.DataFrame, as_of, data_end: pd.Timestamp | None, ending: s
     """
     as_of = pd.Timestamp(as_of)
     known = truces[truces["start"] <= as_of].sort_values("start").reset_index(drop=True).copy()
-    censor = as_of if data_end is None else min(as_of, data_end)
+    censor = as_of if unknown_after is None else min(as_of, pd.Timestamp(unknown_after))
     known["ended"] = known["end"].notna() & (known["end"] <= as_of)
-    # Never censor before a truce starts (its start is itself a record, so this only guards odd inputs).
+    # Never censor before a truce starts: one that began after the evidence ends is known only from its start.
     known["until"] = known["end"].where(known["ended"], known["start"].clip(lower=censor))
     known["duration"] = (known["until"] - known["start"]).dt.days.astype(int)
     if ending == "breakdown":
         known["observed"] = known["ended"] & (known["ended_by"] == BREAKDOWN)
     else:
         known["observed"] = known["ended"].copy()
-    open_state = "in force" if censor >= as_of else f"no record after {censor.date().isoformat()}"
+    open_state = IN_FORCE if censor >= as_of else STATUS_UNKNOWN
     known["state"] = [ENDING_LABELS.get(by, by) if ended else open_state
                       for ended, by in zip(known["ended"], known["ended_by"])]
     return known
@@ -293,7 +298,9 @@ class History:
     """The computed content of the truce-history report."""
 
     as_of: pd.Timestamp
-    data_end: pd.Timestamp | None  # last date the data record anything
+    dates: evidence.ReportDates  # as of, evidence through, compiled, and each series' date
+    unknown_after: pd.Timestamp | None  # where the evidence ends, when an open truce's status is unknown after it
+    unsourced: pd.DataFrame  # scheduled expiries passed after the evidence ends, by as_of
     ending: str
     spells: pd.DataFrame
     km: pd.DataFrame
@@ -302,6 +309,18 @@ class History:
     compliance: dict  # truce_id -> DataFrame of versions
     events: pd.DataFrame  # events near each known end
     sources: pd.DataFrame
+    first: pd.Series | None  # the earliest truce in the ledger, named when none had begun by as_of
+
+    @property
+    def evidence_through(self) -> pd.Timestamp | None:
+        """Where the evidence ends on ``as_of``: the date the page's dates paragraph states."""
+        return self.dates.evidence_through
+
+    @property
+    def last_ended(self) -> pd.Series | None:
+        """The truce that ended most recently by ``as_of``, or ``None``."""
+        ended = self.spells[self.spells["ended"]]
+        return None if ended.empty else ended.sort_values("end").iloc[-1]
 
 
 def ending_events(events: pd.DataFrame, spell_table: pd.DataFrame, as_of, days: int = ENDING_EVENT_DAYS) -> pd.DataFrame:
@@ -317,14 +336,18 @@ def ending_events(events: pd.DataFrame, spell_table: pd.DataFrame, as_of, days: 
     return pd.concat(frames, ignore_index=True).sort_values(["date", "event_id"]).reset_index(drop=True)
 
 
+def first_truce(truces: pd.DataFrame) -> pd.Series | None:
+    """The earliest truce in the whole ledger (whatever ``as_of``), or ``None`` for an empty ledger."""
+    return None if truces.empty else truces.sort_values("start").iloc[0]
+
+
 def compute(*, as_of: str, horizon_days: int, ending: str) -> History:
     """Compute everything the history report shows.
 
     Parameters
     ----------
     as_of : str
-        ISO date, or ``"latest"`` for the latest observed date in the data read
-        (truces, events, Phase One snapshots).
+        ISO date, or ``"today"`` for the day the report is built.
     horizon_days : int
         ``N`` in the base rate that the current truce lasts another ``N`` days.
     ending : str
@@ -332,18 +355,24 @@ def compute(*, as_of: str, horizon_days: int, ending: str) -> History:
     """
     check_parameters(as_of=as_of, horizon_days=horizon_days, ending=ending)
     truces, events, phase_one, sources = load_truces(), load_events(), load_phase_one(), load_sources()
-    observed = observed_dates({"truces": truces, "events": events, "phase_one": phase_one})
-    as_of_ts = resolve(as_of, pd.concat([observed, sources["accessed"]]))  # the compilation date counts
-    runlog.record(as_of=as_of_ts.date().isoformat())
-    data_end = pd.Timestamp(observed.max()) if len(observed) else None
-    table = spells(truces, as_of_ts, data_end, ending)
+    commitments = load_commitments()
+    as_of_ts = obs.resolve_as_of(as_of)
+    dates = evidence.report_dates(EVIDENCE_KEYS, as_of_ts, {"truces": truces, "events": events, "phase_one": phase_one,
+                                                            "commitments": commitments, "sources": sources})
+    moved = frozenset(cm.extensions(commitments, as_of_ts)["old_deadline"])
+    unsourced = unsourced_expiries(events, as_of_ts, dates.evidence_through, moved)
+    unknown_after = status_unknown_after(events, as_of_ts, dates.evidence_through, moved)
+    table = spells(truces, as_of_ts, unknown_after, ending)
     km = kaplan_meier(table["duration"], table["observed"])
     now = current(table)
     rate = base_rate(km, int(now["duration"]), horizon_days) if now is not None else None
     compliance = {row["truce_id"]: compliance_versions(row, phase_one, sources, as_of_ts) for _, row in table.iterrows()}
     near = ending_events(events, table, as_of_ts)
     cited = set(table["source_id"]) | set(near["source_id"])
+    if unknown_after is not None:
+        cited |= set(unsourced["source_id"])
     for versions in compliance.values():
         cited |= set(versions["source_id"])
     used = sources[sources["source_id"].isin(cited)].sort_values("source_id").reset_index(drop=True)
-    return History(as_of_ts, data_end, ending, table, km, now, rate, compliance, near, used)
+    return History(as_of_ts, dates, unknown_after, unsourced, ending, table, km, now, rate, compliance, near, used,
+                   first_truce(truces))

@@ -78,6 +78,17 @@ def time_span(first, last, field: str) -> alt.Chart:
     return alt.Chart(frame).mark_point(opacity=0).encode(x=alt.X(f"{field}:T"))
 
 
+def no_chart(reason: str):
+    """What a figure with no rows shows instead: one sentence, never an empty or broken chart.
+
+    Chart builders return this when their frame is empty, so a report asked
+    about a date before its subject still builds and says why there is nothing to draw.
+    """
+    from IPython.display import Markdown
+
+    return Markdown(f"*No chart: {reason}*")
+
+
 def embed_script(element_id: str, spec: dict) -> str:
     """JavaScript that draws ``spec`` into ``#element_id`` once vegaEmbed is loaded."""
     payload = json.dumps(spec, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
@@ -127,7 +138,9 @@ def cumulative_vs_target(frame: pd.DataFrame, unit_label: str) -> alt.LayerChart
     purchases = base.transform_filter(alt.datum.kind == "purchases").mark_line(
         interpolate="step-after", point=True, strokeWidth=2.5
     )
-    return alt.layer(targets, purchases).properties(width=640, height=320)
+    # A layer with no rows is left out (no source has a figure yet): it would draw nothing and can break the scale.
+    layers = [layer for layer, kind in ((targets, "target"), (purchases, "purchases")) if (frame["kind"] == kind).any()]
+    return alt.layer(*layers).properties(width=640, height=320)
 
 
 STATUS_COLOURS = {"reported": PALETTE[0], "derived": PALETTE[3], "combined months": PALETTE[4], "no data": "#bbbbbb"}

@@ -16,8 +16,10 @@ from analysis.data import provenance
 from analysis.domain import commitments as cm
 from analysis.views import text
 from analysis.views.charts import PALETTE
-from analysis.domain.durability import (COMMITMENT_BASELINE_YEAR, COMMITMENT_METHOD, COMPONENTS, DIRECTION, Dashboard,
-                                        Phrase, effective_weights, recent_events)
+from analysis.domain import survival as history
+from analysis.domain.durability import (COMMITMENT_METHOD, COMPONENTS, DIRECTION, Dashboard, Phrase, effective_weights,
+                                        recent_events)
+from analysis.views import charts
 
 SCALE = 100  # the index and every component run from 0 to this
 SENSITIVITY_FACTORS = (0.5, 1.5)
@@ -42,34 +44,67 @@ def _score(value) -> str:
     return "missing" if value is None or pd.isna(value) else f"{value:.0f}"
 
 
+# How a truce ended, as a verb for "the last truce ... on <date>".
+ENDED_HOW = {"escalation": "broke down", "expiry": "ran out", "superseded": "was superseded by a new deal"}
+
+
+def no_truce_text(d: Dashboard) -> str:
+    """Why no truce is in force on ``as_of``: none had begun yet (naming the first), or the last one had ended."""
+    from analysis.views import text
+
+    last = d.last_ended
+    if last is None:
+        first = d.first_truce
+        if first is None:
+            return f"No truce in force on {text.day(d.as_of)}: the truce ledger records none."
+        return (f"No truce in force on {text.day(d.as_of)}: the first, the {html.escape(first['name'])}, began on "
+                f"{text.day(first['start'])}.")
+    return (f"No truce in force on {text.day(d.as_of)}: the last, the {html.escape(last['name'])}, "
+            f"{ENDED_HOW.get(last['ended_by'], 'ended')} on {text.day(last['end'])}.")
+
+
+def unknown_text(d: Dashboard) -> str:
+    """Why the status of the truce with no recorded end is not known: the expiries passed after the evidence ends."""
+    from analysis.views import text
+
+    unsourced = history.unsourced_expiries(d.frames.events, d.as_of, d.now.through,
+                                           frozenset(d.now.extended["old_deadline"]))
+    passed = [text.day(x) for x in dict.fromkeys(unsourced["date"])]
+    listed = passed[0] if len(passed) == 1 else ", ".join(passed[:-1]) + " and " + passed[-1]
+    many = len(passed) > 1
+    return (f"the evidence on this page ends on {text.day(d.now.through)} and the scheduled "
+            f"expir{'ies' if many else 'y'} of {listed} {'have' if many else 'has'} passed since with no sourced "
+            "outcome")
+
+
 def headline_text(d: Dashboard) -> str:
-    """Opening paragraph: the index, how many components it rests on, the truce in force."""
+    """Opening paragraph: the truce (or why there is none), the index, how many components it rests on."""
     from analysis.views import text
 
     n = d.now
     have = [c for c in n.components.values() if not c.missing]
+    lead = no_truce_text(d) + " " if n.truce is None else ""
     if n.index is None:
-        lead = (f"As of {text.day(d.as_of)}, the Truce Durability Index **cannot be computed**: no component with a "
-                "positive weight has data on that date.")
+        lead += (f"As of {text.day(d.as_of)}, the Truce Durability Index **cannot be computed**: no component with a "
+                 "positive weight has data on that date.")
     else:
-        lead = (f"As of {text.day(d.as_of)}, the Truce Durability Index stands at **{n.index:.0f} out of {SCALE}**, "
-                f"built from **{len(have)} of {len(COMPONENTS)} components** that have data on that date.")
-    beyond = d.frames.data_end is not None and d.as_of > d.frames.data_end
-    if n.truce is not None and beyond:
-        lead += (f" The latest truce on record is the {html.escape(n.truce['name'])}, begun on {text.day(n.truce['start'])}; "
-                 f"the data record nothing after {text.day(d.frames.data_end)}, so whether it is still in force is not "
-                 "known and nothing after that date is assumed.")
+        lead += (f"As of {text.day(d.as_of)}, the Truce Durability Index stands at **{n.index:.0f} out of {SCALE}**, "
+                 f"built from **{len(have)} of {len(COMPONENTS)} components** that have data on that date.")
+    if n.truce is not None and not n.truce_status_known:
+        lead += (f" The latest truce on record is the {html.escape(n.truce['name'])}, begun on "
+                 f"{text.day(n.truce['start'])}; {unknown_text(d)}, so whether it is still in force is not known and nothing after that date is "
+                 "assumed.")
     elif n.truce is not None:
         lead += (f" The truce in force is the {html.escape(n.truce['name'])}, begun on {text.day(n.truce['start'])}.")
-    else:
-        lead += " No truce was in force on that date; the index then reads the climate between truces."
+    if n.truce is not None:
+        lead += " " + cliff_text(d)
+    elif d.last_ended is not None:
+        lead += " With no truce in force, the index reads the climate between truces."
     if len(have) > 1:
         best = max(have, key=lambda c: c.score)
         worst = min(have, key=lambda c: c.score)
         lead += (f" The strongest component is *{best.label.lower()}* ({best.score:.0f}), the weakest "
                  f"*{worst.label.lower()}* ({worst.score:.0f}).")
-    if beyond and n.truce is None:
-        lead += (f" The data record nothing after {text.day(d.frames.data_end)}; nothing after that date is assumed.")
     return lead
 
 
@@ -151,8 +186,14 @@ def contributions_frame(d: Dashboard) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def contributions_chart(d: Dashboard) -> alt.LayerChart:
-    """Points each component adds to the index, against the most it could add at its weight."""
+def contributions_chart(d: Dashboard):
+    """Points each component adds to the index, against the most it could add at its weight.
+
+    A sentence instead when there is no index on ``as_of``.
+    """
+    if d.now.index is None:
+        return charts.no_chart(f"no component with a positive weight has data on {text.day(d.as_of)}, so there is no "
+                               "index to break down.")
     frame = contributions_frame(d)
     order = list(frame["component"])
     y = alt.Y("component:N", title=None, sort=order)
@@ -179,7 +220,7 @@ def scorecard_table(d: Dashboard) -> pd.DataFrame:
     """Every commitment known at ``as_of``: status as recorded (if evidenced by then), evidence, measured fulfilment."""
     from analysis.views import text
 
-    as_of, data_end = d.as_of, d.frames.data_end
+    as_of, record_end = d.as_of, d.record_end
     known = d.frames.commitments[d.frames.commitments["announced"] <= as_of].sort_values(["announced", "commitment_id"],
                                                                                          ascending=[False, True])
     sources = d.frames.sources.set_index("source_id")
@@ -195,8 +236,8 @@ def scorecard_table(d: Dashboard) -> pd.DataFrame:
         elif dated is not None and pd.notna(dated):
             shown = status if dated <= as_of else "not yet evidenced on this date"
         else:
-            # Undated evidence can be placed only at the end of the record.
-            at_end = data_end is not None and as_of >= data_end
+            # Undated evidence can be placed only at the end of the record (where its evidence ends when compiled).
+            at_end = record_end is not None and as_of >= record_end
             shown = f"{status} (evidence undated)" if at_end else "not yet evidenced on this date"
         evidenced = dated is not None and pd.notna(dated) and dated <= as_of
         deadline_passed = pd.notna(c.deadline) and c.deadline < as_of
@@ -282,9 +323,10 @@ def timeline_text(d: Dashboard) -> str:
 
     e = recent_events(d.frames.events, d.as_of, d.timeline_days)
     if e.empty:
-        end = d.frames.data_end
-        return (f"No event became known in the {d.timeline_days} days to {text.day(d.as_of)}"
-                + (f"; the data record nothing after {text.day(end)}." if end is not None and end < d.as_of else "."))
+        newest = d.dates.get("events").through
+        return (f"No event became known in the {d.timeline_days} days to {text.day(d.as_of)}; "
+                + (f"the events ledger's newest entry by then is dated {text.day(newest)}." if newest is not None
+                   else "the events ledger has no entry by then."))
     return (f"{len(e)} events became known in the {d.timeline_days} days to {text.day(d.as_of)}; those in the last "
             f"{d.settings.event_window_days} days with a direction make up the event balance.")
 
@@ -300,8 +342,34 @@ def expiry_table(d: Dashboard) -> pd.DataFrame:
         "What is scheduled": v["description"],
         "Truce expiry": ["yes" if t else "no" for t in v["truce_expiry"]],
         "Known from": v["known_from"].map(text.day),
-        "Outcome": ["passed; no source says what happened" if p else "ahead" for p in v["passed"]],
+        "Outcome": [f"deadline moved to {moved_to(d, date)} by an extension" if m
+                    else "passed; no source says what happened" if p else "ahead"
+                    for date, m, p in zip(v["date"], v["moved"], v["passed"])],
     })
+
+
+def moved_to(d: Dashboard, date) -> str:
+    """The later deadline(s) an extension known on the as-of date gave the commitments due on ``date``."""
+    from analysis.views import text
+
+    rows = d.now.extended[d.now.extended["old_deadline"] == date]
+    return ", ".join(text.day(x) for x in sorted(set(rows["deadline"])))
+
+
+def cliff_text(d: Dashboard) -> str:
+    """The next cliff: the earliest deadline ahead of a suspension known and not replaced, and where it comes from."""
+    from analysis.views import text
+
+    cliff = d.now.cliff
+    if cliff.empty:
+        return "No suspended tariff, export control or port fee is due to return after the as-of date in the data."
+    when = cliff["deadline"].iloc[0]
+    ids = ", ".join(f"`{html.escape(i)}`" for i in cliff["commitment_id"])
+    extended = d.now.extended[d.now.extended["commitment_id"].isin(cliff["commitment_id"])]
+    origin = (f", as extended on {text.day(extended['announced'].min())} from "
+              f"{', '.join(sorted({text.day(x) for x in extended['old_deadline']}))}" if len(extended) else "")
+    return (f"The next cliff is **{text.day(when)}**, {(when - d.as_of).days:,} days after the as-of date: the "
+            f"deadline of {len(cliff)} suspension{'s' if len(cliff) != 1 else ''} in the commitments file ({ids}){origin}.")
 
 
 def expiry_text(d: Dashboard) -> str:
@@ -310,7 +378,11 @@ def expiry_text(d: Dashboard) -> str:
 
     v = d.now.expiries
     passed = v[v["passed"]]
-    lines = []
+    lines = [f"- {cliff_text(d)}"]
+    for date, group in v[v["moved"]].groupby("date"):
+        lines.append(f"- **{text.day(date)}** is no longer a cliff: an extension known by the as-of date moved the "
+                     f"commitments due then to {moved_to(d, date)} ({len(group)} scheduled item"
+                     f"{'s' if len(group) != 1 else ''} listed for that day).")
     for date, group in passed.groupby("date"):
         lines.append(f"- **{text.day(date)} has passed and no source says what happened** to "
                      f"{'the item' if len(group) == 1 else f'the {len(group)} items'} scheduled then: "
@@ -385,33 +457,61 @@ def backtest_frame(d: Dashboard) -> pd.DataFrame:
     return d.series[["date", "index", "components"]].copy()
 
 
-def backtest_chart(d: Dashboard) -> alt.LayerChart:
-    """The index at each month end, truce periods shaded, breakdowns marked."""
+def backtest_chart(d: Dashboard):
+    """The index at each month end, truce periods shaded, breakdowns marked.
+
+    A sentence instead when no month end of the backtest has an index; a
+    layer with no rows (no truce, no breakdown in the period) is left out.
+    """
     series = backtest_frame(d)
+    if series["index"].isna().all():
+        return charts.no_chart(_no_backtest_reason(d))
     truces = d.frames.truces[d.frames.truces["start"] <= d.as_of].copy()
     # Truces with no end known by as_of are drawn up to as_of, not beyond.
     truces["until"] = truces["end"].where(truces["end"].notna() & (truces["end"] <= d.as_of), d.as_of)
     truces["start"] = truces["start"].clip(lower=d.backtest_from)
     truces = truces[truces["until"] >= d.backtest_from]
     x = alt.X("date:T", title=None, scale=alt.Scale(domain=[d.backtest_from.isoformat(), d.as_of.isoformat()]))
-    shade = alt.Chart(truces).mark_rect(color="#dfe8f1", opacity=0.8).encode(
-        x=alt.X("start:T", title=None), x2="until:T", tooltip=[alt.Tooltip("name:N", title="Truce")])
     line = alt.Chart(series).mark_line(strokeWidth=2, invalid="break-paths-show-domains").encode(
         x=x, y=alt.Y("index:Q", title="Truce Durability Index", scale=alt.Scale(domain=[0, SCALE])))
     points = alt.Chart(series.dropna(subset=["index"])).mark_point(filled=True, size=25).encode(
         x="date:T", y="index:Q",
         tooltip=[alt.Tooltip("date:T", title="Month end"), alt.Tooltip("index:Q", format=".1f", title="Index"),
                  alt.Tooltip("components:Q", title="Components with data")])
-    ends = d.breakdowns.assign(label=lambda f: f["name"] + " breaks down")
-    rules = alt.Chart(ends).mark_rule(color="#c0504d", strokeWidth=2, strokeDash=[5, 3]).encode(
-        x="end:T", tooltip=[alt.Tooltip("label:N", title="Breakdown"), alt.Tooltip("end:T", title="Date")])
-    layers = [shade, line, points, rules]
+    layers = [line, points]
+    if len(truces):
+        layers.insert(0, alt.Chart(truces).mark_rect(color="#dfe8f1", opacity=0.8).encode(
+            x=alt.X("start:T", title=None), x2="until:T", tooltip=[alt.Tooltip("name:N", title="Truce")]))
+    if len(d.breakdowns):
+        ends = d.breakdowns.assign(label=lambda f: f["name"] + " breaks down")
+        layers.append(alt.Chart(ends).mark_rule(color="#c0504d", strokeWidth=2, strokeDash=[5, 3]).encode(
+            x="end:T", tooltip=[alt.Tooltip("label:N", title="Breakdown"), alt.Tooltip("end:T", title="Date")]))
     if d.now.index is not None:
         here = pd.DataFrame({"date": [d.as_of], "index": [d.now.index]})
         layers.append(alt.Chart(here).mark_point(shape="diamond", size=120, filled=True, color="#e3a21a").encode(
             x="date:T", y="index:Q", tooltip=[alt.Tooltip("date:T", title="Report date"),
                                               alt.Tooltip("index:Q", format=".1f", title="Index")]))
     return alt.layer(*layers).properties(width=640, height=300)
+
+
+def backtest_span_text(d: Dashboard) -> str:
+    """Which month ends the backtest covers, and where its start comes from."""
+    why = (" (`backtest_from` is `auto`: 1 January of the year the first truce began, or the first of the as-of "
+           "month if that is earlier)" if d.backtest_auto else " (`backtest_from`)")
+    if d.series.empty:
+        return (f"The backtest starts on {text.day(d.backtest_from)}{why}; no month has ended between then and "
+                f"{text.day(d.as_of)}.")
+    return (f"The backtest starts on {text.day(d.backtest_from)}{why} and covers the {len(d.series)} month ends from "
+            f"{text.day(d.series['date'].iloc[0])} to {text.day(d.series['date'].iloc[-1])}.")
+
+
+def _no_backtest_reason(d: Dashboard) -> str:
+    """Why the backtest has nothing to draw: no month end in it yet, or no index at any of them."""
+    if d.series.empty:
+        return (f"the backtest starts on {text.day(d.backtest_from)} and no month has ended between then and "
+                f"{text.day(d.as_of)}.")
+    return (f"no component had data at any of the {len(d.series)} month ends from {text.day(d.series['date'].iloc[0])} "
+            f"to {text.day(d.series['date'].iloc[-1])}, so the index has no value to plot.")
 
 
 def method_text(d: Dashboard) -> str:
@@ -421,7 +521,8 @@ def method_text(d: Dashboard) -> str:
     return "\n".join([
         f"- **{COMPONENTS['commitments']}**: for each quantified commitment that bears on the truce, "
         f"`{SCALE} x min(achieved / due on the pro-rated path, 1)`, averaged. Soybean tonnage pledges are measured with "
-        f"{series} on the {COMMITMENT_METHOD} path ({COMMITMENT_BASELINE_YEAR} baseline), as in the purchases report; "
+        f"{series} on the {COMMITMENT_METHOD} path, with the baseline year the purchases report picks by default for "
+        "each pledge (the last full calendar year before it began with China customs figures for every month); "
         "Phase One with PIIE's year-to-date goods snapshots (purchases over the pro-rated target, averaged over the "
         "Chinese-import and US-export bases where both are given). A pledge of the truce in force keeps counting after "
         "its deadline; one from an earlier truce does not.",
@@ -443,18 +544,18 @@ def method_text(d: Dashboard) -> str:
 
 def gaps_text(d: Dashboard) -> str:
     """Gaps that limit the dashboard on this date."""
-    from analysis.views import text
-
     lines = [f"- {c.label}: {html.escape(words(c.reason))}." for c in d.now.components.values() if c.missing]
     nodata = d.now.commitments[d.now.commitments["score"].isna()] if len(d.now.commitments) else d.now.commitments
     for r in nodata.itertuples():
         lines.append(f"- Commitment `{html.escape(r.commitment_id)}`: no figure in {html.escape(r.measured_by)}.")
     empty = d.series[d.series["index"].isna()]
     if len(empty):
+        outside = int((~empty["truce"].astype(bool)).sum())
         lines.append(f"- The backtest has no index value at {len(empty)} of {len(d.series)} month ends, where no "
-                     "component had data (mostly between truces, when the event ledger is sparse).")
-    if d.frames.data_end is not None and d.as_of > d.frames.data_end:
-        lines.append(f"- The data record nothing after {text.day(d.frames.data_end)}.")
+                     f"component had data; no truce was in force at {outside} of them.")
+    if not d.now.truce_status_known:
+        lines.append(f"- Whether the {html.escape(d.now.truce['name'])} is still in force is not known: "
+                     f"{unknown_text(d)}.")
     return "\n".join(lines) if lines else "- None on this date."
 
 

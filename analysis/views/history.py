@@ -13,7 +13,9 @@ import altair as alt
 import pandas as pd
 
 from analysis.data import provenance
-from analysis.domain.survival import BREAKDOWN, ENDING_LABELS, History, survival_at, swing
+from analysis.domain.survival import (BREAKDOWN, ENDING_EVENT_DAYS, ENDING_LABELS, IN_FORCE, STATUS_UNKNOWN, History,
+                                      survival_at, swing)
+from analysis.views import charts
 
 
 def _count(n, noun: str) -> str:
@@ -54,12 +56,56 @@ def truces_table(h: History) -> pd.DataFrame:
             "Truce": t.name,
             "Start": text.day(t.start),
             "End": text.day(t.end) if t.ended else "none recorded",
-            "Days": f"{t.duration:,}" + ("" if t.ended else " so far"),
-            "Outcome": t.state,
+            "Days": f"{t.duration:,}" + ("" if t.ended else f" by {text.day(t.until)}"),
+            "Outcome": (f"{t.state}: no sourced outcome after {text.day(t.until)}" if t.state == STATUS_UNKNOWN
+                        else t.state),
             "What ended it": t.how_ended if t.ended else "",
             "Compliance with purchase commitments": compliance,
         })
     return pd.DataFrame(rows)
+
+
+# How a truce ended, as a verb for "the last truce ... on <date>".
+ENDED_HOW = {"escalation": "broke down", "expiry": "ran out", "superseded": "was superseded by a new deal"}
+
+
+def _the(name: str) -> str:
+    """A truce's name as prose: ``the Osaka G20 truce``."""
+    return f"the {html.escape(name)}"
+
+
+def no_truce_text(h: History) -> str:
+    """Why no truce is in force on ``as_of``: none had begun yet, or the last one had ended.
+
+    Before the first truce it names the first from the ledger, so a page
+    judged then still says what it is waiting for.
+    """
+    from analysis.views import text
+
+    if h.spells.empty:
+        if h.first is None:
+            return "The truce ledger records no truce."
+        return (f"No truce had begun by {text.day(h.as_of)}: the first, {_the(h.first['name'])}, began on "
+                f"{text.day(h.first['start'])}.")
+    last = h.last_ended
+    how = ENDED_HOW.get(last["ended_by"], "ended")
+    return (f"No truce was in force on {text.day(h.as_of)}: the last, {_the(last['name'])}, {how} on "
+            f"{text.day(last['end'])}.")
+
+
+def _unsourced_dates(h: History) -> str:
+    """The passed scheduled expiries with no sourced outcome, as prose: ``10 Nov 2026 and 27 Nov 2026``."""
+    from analysis.views import text
+
+    days = [text.day(d) for d in dict.fromkeys(h.unsourced["date"])]
+    return days[0] if len(days) == 1 else ", ".join(days[:-1]) + " and " + days[-1]
+
+
+def unknown_text(h: History) -> str:
+    """Why the open truce's status is not known after the evidence ends: the expiries that passed since."""
+    many = h.unsourced["date"].nunique() > 1
+    return (f"the scheduled expir{'ies' if many else 'y'} of {_unsourced_dates(h)} {'have' if many else 'has'} "
+            "passed since with no sourced outcome")
 
 
 def headline_text(h: History) -> str:
@@ -67,26 +113,25 @@ def headline_text(h: History) -> str:
     from analysis.views import text
 
     s = h.spells
+    if s.empty:
+        return no_truce_text(h) + " There is nothing to compare yet."
     ended = s[s["ended"]]
     breakdowns = ended[ended["ended_by"] == BREAKDOWN]
-    if s.empty:
-        return f"As of {text.day(h.as_of)}, no truce had begun: there is nothing to compare yet."
     parts = [f"As of {text.day(h.as_of)}, the record holds **{_count(len(s), 'truce')}** since {text.day(s['start'].min())}: "
              f"**{len(breakdowns)}** ended in a breakdown, **{len(ended) - len(breakdowns)}** ended otherwise "
              f"(ran out or were superseded) and **{len(s) - len(ended)}** had no recorded end."]
     if len(breakdowns):
         parts.append(f"The breakdowns came after **{', '.join(_days(d) for d in breakdowns['duration'])}**.")
-    if h.current is not None and h.data_end is not None and h.data_end < h.as_of:
-        c = h.current
-        parts.append(f"The latest truce on record, the {html.escape(c['name'])}, began on {text.day(c['start'])} and was "
-                     f"**{_days(c['duration'])}** old on {text.day(h.data_end)}, the last date the data record anything; "
-                     "whether it is still in force is not known.")
-    elif h.current is not None:
-        c = h.current
-        parts.append(f"The truce in force, the {html.escape(c['name'])}, began on {text.day(c['start'])} and is "
+    c = h.current
+    if c is not None and c["state"] == STATUS_UNKNOWN:
+        parts.append(f"The latest truce on record, {_the(c['name'])}, began on {text.day(c['start'])} and was "
+                     f"**{_days(c['duration'])}** old on {text.day(c['until'])}, where the evidence on this page ends; "
+                     f"{unknown_text(h)}, so whether it is still in force is not known.")
+    elif c is not None:
+        parts.append(f"The truce in force, {_the(c['name'])}, began on {text.day(c['start'])} and is "
                      f"**{_days(c['duration'])}** old.")
     else:
-        parts.append("No truce was in force on that date.")
+        parts.append(no_truce_text(h))
     return " ".join(parts)
 
 
@@ -94,15 +139,17 @@ def censoring_text(h: History) -> str:
     """How truces without a breakdown enter the survival curve, with this run's dates."""
     from analysis.views import text
 
+    if h.spells.empty:
+        return f"There is no survival curve yet: no truce had begun by {text.day(h.as_of)}."
     what = ("an escalation (a breakdown)" if h.ending == "breakdown"
             else "any recorded end (breakdown, expiry or being superseded)")
     lines = [f"- The curve counts as an ending **{what}** (parameter `ending`).",
              "- A truce that ended in any other way is *censored* at its end: it is known to have lasted that long, no more."]
     running = h.spells[~h.spells["ended"]]
     for t in running.itertuples():
-        if t.until < h.as_of:
-            where = (f"{text.day(t.until)}, the last date the data record anything: the report date lies beyond the "
-                     f"data, and nothing after that date is assumed, neither an extension nor a lapse")
+        if t.state == STATUS_UNKNOWN:
+            where = (f"{text.day(t.until)}, where the evidence on this page ends: {unknown_text(h)}, and nothing "
+                     "after that date is assumed, neither an extension nor a lapse")
         else:
             where = "the report date: no source records an end by then"
         lines.append(f"- The {html.escape(t.name)} has no recorded end by {text.day(h.as_of)}; it is censored at "
@@ -131,11 +178,12 @@ def base_rate_text(h: History) -> str:
     from analysis.views import text
 
     r = h.rate
+    if r is None and h.spells.empty:
+        return f"No truce had begun by {text.day(h.as_of)}, so there is no current age to condition on."
     if r is None:
-        return f"No truce was in force on {text.day(h.as_of)}, so there is no current age to condition on."
-    beyond = h.data_end is not None and h.data_end < h.as_of
-    who = (f"The latest truce on record was {_days(r.age)} old when the data end ({text.day(h.data_end)})" if beyond
-           else f"The truce in force is {_days(r.age)} old")
+        return no_truce_text(h) + " There is no current age to condition on."
+    who = (f"The latest truce on record was {_days(r.age)} old on {text.day(h.current['until'])}, where the evidence "
+           "on this page ends" if h.current["state"] == STATUS_UNKNOWN else f"The truce in force is {_days(r.age)} old")
     if not r.estimable:
         return (f"**Not estimable.** {who}; lasting another {_days(r.horizon)} "
                 f"means reaching {_days(r.target)}. {r.reason.capitalize()}.")
@@ -148,6 +196,10 @@ def base_rate_text(h: History) -> str:
 def caveat_text(h: History) -> str:
     """The small-sample caveat, computed from the number of truces."""
     n, k = len(h.spells), int(h.spells["observed"].sum())
+    if n == 0:
+        from analysis.views import text
+
+        return f"**No sample yet**: no truce had begun by {text.day(h.as_of)}."
     base = (f"**Small sample.** The curve rests on **{_count(n, 'truce')}** and **{_count(k, 'ending')}**; every step in "
             "it is one truce. It is a base rate from a handful of cases, not a forecast, and it cannot see what makes "
             "this truce different.")
@@ -164,8 +216,25 @@ def caveat_text(h: History) -> str:
     return base + extra
 
 
+def ending_events_text(h: History) -> str:
+    """What the table of events around each ending covers, or why it is empty."""
+    from analysis.views import text
+
+    ended = h.spells[h.spells["ended"]]
+    window = _days(ENDING_EVENT_DAYS)
+    if ended.empty:
+        return f"No truce had ended by {text.day(h.as_of)}, so there is no ending to look at."
+    if h.events.empty:
+        return (f"No event in the dated ledger falls within {window} either side of the "
+                f"{_count(len(ended), 'recorded end')}.")
+    near = h.events["truce"].nunique()
+    around = "every recorded end" if near == len(ended) else f"{near} of the {len(ended)} recorded ends"
+    return (f"Events from the dated ledger within {window} either side of each recorded end: "
+            f"{_count(len(h.events), 'event')}, around {around}.")
+
+
 def ending_events_table(h: History) -> pd.DataFrame:
-    """Events within a week of each known end."""
+    """Events within ``ENDING_EVENT_DAYS`` of each known end."""
     from analysis.views import text
 
     e = h.events
@@ -184,14 +253,23 @@ def sources_table(h: History) -> pd.DataFrame:
     return provenance.sources_table(h.sources)
 
 
-def timeline_chart(h: History) -> alt.Chart:
-    """Each truce as a bar from start to end (or censoring date), coloured by how it ended."""
+# Breakdowns in red, expiries grey, superseded amber; an open truce blue, paler when its status is unknown.
+STATE_COLOURS = {ENDING_LABELS["escalation"]: "#c0504d", ENDING_LABELS["expiry"]: "#7f7f7f",
+                 ENDING_LABELS["superseded"]: "#e3a21a", IN_FORCE: "#1f4e79", STATUS_UNKNOWN: "#8fb3d9"}
+
+
+def timeline_chart(h: History):
+    """Each truce as a bar from start to end (or censoring date), coloured by how it ended.
+
+    A sentence instead when no truce had begun by ``as_of``.
+    """
+    from analysis.views import text
+
+    if h.spells.empty:
+        return charts.no_chart(f"no truce had begun by {text.day(h.as_of)}.")
     frame = h.spells[["name", "start", "until", "duration", "state"]].copy()
-    # Breakdowns in red; the open truce's label depends on the date, so it takes whatever colour is left.
-    fixed = {ENDING_LABELS["escalation"]: "#c0504d", ENDING_LABELS["expiry"]: "#7f7f7f",
-             ENDING_LABELS["superseded"]: "#e3a21a"}
     states = list(dict.fromkeys(frame["state"]))
-    colours = [fixed.get(state, "#1f4e79") for state in states]
+    colours = [STATE_COLOURS.get(state, "#1f4e79") for state in states]
     bars = alt.Chart(frame).mark_bar(height=18).encode(
         x=alt.X("start:T", title=None),
         x2="until:T",
@@ -201,11 +279,19 @@ def timeline_chart(h: History) -> alt.Chart:
         tooltip=[alt.Tooltip("name:N", title="Truce"), alt.Tooltip("start:T", title="Start"),
                  alt.Tooltip("until:T", title="Until"), alt.Tooltip("duration:Q", title="Days"), "state:N"],
     )
-    return bars.properties(width=640, height=40 * max(len(frame), 1))
+    return bars.properties(width=640, height=40 * len(frame))
 
 
-def survival_chart(h: History) -> alt.LayerChart:
-    """Kaplan-Meier curve of truce durations, censored truces marked, current age and target shown."""
+def survival_chart(h: History):
+    """Kaplan-Meier curve of truce durations, censored truces marked, current age and target shown.
+
+    A sentence instead when no truce had begun by ``as_of``; a layer with no
+    rows (no censored truce) is left out rather than drawn empty.
+    """
+    from analysis.views import text
+
+    if h.km.empty:
+        return charts.no_chart(f"no truce had begun by {text.day(h.as_of)}, so there is no survival curve.")
     # The curve starts at 100% on day 0 and steps down at each ending.
     curve = pd.concat([pd.DataFrame({"time": [0], "survival": [1.0]}), h.km[["time", "survival"]]], ignore_index=True)
     curve["percent"] = 100 * curve["survival"]
@@ -219,7 +305,7 @@ def survival_chart(h: History) -> alt.LayerChart:
     ticks = alt.Chart(censored).mark_point(shape="cross", size=120, filled=True, color="#555").encode(
         x="duration:Q", y="percent:Q", tooltip=[alt.Tooltip("name:N", title="Censored"), alt.Tooltip("duration:Q", title="Days")],
     )
-    layers = [line, ticks]
+    layers = [line, ticks] if len(censored) else [line]
     if h.rate is not None:
         marks = pd.DataFrame({"time": [h.rate.age, h.rate.target],
                               "label": ["current age", f"current age + {h.rate.horizon} days"]})

@@ -11,14 +11,15 @@ import altair as alt
 import pandas as pd
 
 from analysis.data import provenance
-from analysis.views.charts import PALETTE, time_span
-from analysis.domain.scenarios import (DIRECTIONS, LAYER_LABELS, SCENARIOS, TIME_LIMITED, TariffReport, esc, layer_label,
-                                       points, rate)
+from analysis.views.charts import PALETTE, no_chart, time_span
+from analysis.domain.scenarios import (DIRECTIONS, LAYER_LABELS, SCENARIOS, TIME_LIMITED, Outlook, TariffReport, esc,
+                                       layer_label, points, rate)
 
 LAYER_COLOURS = {
     "ieepa_fentanyl": PALETTE[0],
     "ieepa_reciprocal": "#6f9bc8",
     "section_122": "#b7cde3",
+    "section_301_forced_labour": "#2e7d7a",
     "cn_reciprocal_retaliation": PALETTE[1],
     "section_301": "#8c5a2b",
     "cn_fentanyl_retaliation": PALETTE[3],
@@ -37,22 +38,92 @@ def _layer_list(rates: pd.Series) -> str:
     return " + ".join(parts) if parts else "no all-goods layer"
 
 
-def headline_text(r: TariffReport) -> str:
-    """One paragraph: the last sourced headline in each direction, the peak and the open expiry."""
+def _latest_piie(r: TariffReport, direction: str) -> pd.Series | None:
+    """PIIE's latest trade-weighted average for one direction among the averages shown, if any."""
+    piie = r.averages[(r.averages["direction"] == direction) & (r.averages["layer"] == "piie_average")]
+    return piie.iloc[-1] if len(piie) else None
+
+
+def read_on(r: TariffReport, o: Outlook) -> str:
+    """Where a direction's rates are read before the as-of date, and why; empty when read on the as-of date.
+
+    The sourced path of a direction ends at ``as_of`` or, earlier, at an expiry
+    or scheduled end whose outcome no source gives; after it the chart projects.
+    """
     from analysis.views import text
 
-    parts = []
+    if o.sourced_through >= r.as_of:
+        return ""
+    if o.cliff is not None and o.sourced_through == o.cliff:
+        why = "the expiry of its tariff suspension"
+    else:
+        ends = [e for e in o.open_ends if e.date == o.sourced_through]
+        why = f"the scheduled end of the {esc(layer_label(ends[0].layer))}" if ends else "the end of its sourced path"
+    return f", as read on {text.day(o.sourced_through)} ({why}; the chart projects after it)"
+
+
+def _listed_list(rates: pd.Series) -> str:
+    return "; ".join(f"{esc(layer_label(layer))}: up to {rate(v)}" for layer, v in rates.items())
+
+
+def _piie_note(r: TariffReport, direction: str) -> str:
+    """`` (PIIE's trade-weighted average: 21.1% for 14 Feb 2020)``, or nothing when PIIE gives none."""
+    from analysis.views import text
+
+    piie = _latest_piie(r, direction)
+    if piie is None:
+        return ""
+    return f" (PIIE's trade-weighted average: {rate(piie['rate'])} for {text.day(piie['effective'])})"
+
+
+def _direction_line(r: TariffReport, direction: str, title: str) -> str:
+    """One direction's headline: the all-goods rate, else its listed-goods layers, and the peak."""
+    from analysis.views import text
+
+    o = r.outlooks[direction]
+    peak_date, peak_rate = r.peaks[direction]
+    peak = (f", down from a peak of **{rate(peak_rate)}** (from {text.day(peak_date)})"
+            if peak_date is not None and peak_rate > o.sourced_rate else "")
+    if o.sourced_rate > 0:
+        return (f"{title}: **{rate(o.sourced_rate)}** on all goods (in force from {text.day(o.sourced_since)})"
+                f"{peak}{read_on(r, o)}")
+    if len(o.listed):
+        return f"{title}: no all-goods tariff{peak}{read_on(r, o)}; {_listed_list(o.listed)}"
+    # China's 2018-19 retaliation is not dated in the sources, so PIIE's average is the only measure then.
+    return (f"{title}: no tariff layer dated in this project's sources is in force{peak}{read_on(r, o)}"
+            f"{_piie_note(r, direction)}")
+
+
+def first_layer_text(r: TariffReport) -> str:
+    """What a page with no tariff layer in force says first, naming the first layer in the data if it is later."""
+    from analysis.views import text
+
+    lead = f"**No tariff layer is in force in either direction on {text.day(r.as_of)}.**"
+    first = r.first_layer
+    if r.before_first_layer:
+        lead += (f" The first dated in this project's sources, {DIRECTIONS[first.direction]}: "
+                 f"{esc(layer_label(first.layer))}, applies from **{text.day(first.date)}**.")
     for direction, title in DIRECTIONS.items():
-        o = r.outlooks[direction]
-        peak_date, peak_rate = r.peaks[direction]
-        peak = (f", down from a peak of **{rate(peak_rate)}** (from {text.day(peak_date)})"
-                if peak_date is not None and peak_rate > o.sourced_rate else "")
-        if o.sourced_since is None:
-            parts.append(f"{title}: no all-goods tariff in force (sourced up to {text.day(o.sourced_through)})")
-            continue
-        parts.append(f"{title}: **{rate(o.sourced_rate)}** on all goods as last sourced "
-                     f"(in force from {text.day(o.sourced_since)}; sourced up to {text.day(o.sourced_through)}){peak}")
-    lead = f"As of {text.day(r.as_of)}, the stacked all-goods headline tariff stands as follows. " + "; ".join(parts) + "."
+        piie = _latest_piie(r, direction)
+        if piie is not None:
+            lead += f" PIIE's trade-weighted average of {title}: {rate(piie['rate'])} for {text.day(piie['effective'])}."
+    return lead
+
+
+def headline_text(r: TariffReport) -> str:
+    """One paragraph: the headline in each direction, the peak and the open expiry.
+
+    Before any tariff layer is in force, it says so and names the first one in the data.
+    """
+    from analysis.views import text
+
+    if r.any_layer:
+        ledger = r.dates.get("tariff_rates").through
+        lead = (f"The stacked all-goods headline tariff on the as-of date, from the tariff-rate ledger (its newest "
+                f"change is dated {text.day(ledger)}; a rate holds until the next sourced change). "
+                + "; ".join(_direction_line(r, d, title) for d, title in DIRECTIONS.items()) + ".")
+    else:
+        lead = first_layer_text(r)
     if r.cliff is None:
         return lead + " No tariff suspension was in force, so there is no expiry to project."
     if r.cliff_passed:
@@ -66,21 +137,22 @@ def headline_text(r: TariffReport) -> str:
 
 
 def headline_table(r: TariffReport) -> pd.DataFrame:
-    """Per direction: last sourced headline, its layers, the peak and PIIE's latest average."""
+    """Per direction: the all-goods headline, its layers, the day it is read, the peak and PIIE's latest average."""
     from analysis.views import text
 
     rows = []
     for direction, title in DIRECTIONS.items():
         o = r.outlooks[direction]
         peak_date, peak_rate = r.peaks[direction]
-        piie = r.averages[(r.averages["direction"] == direction) & (r.averages["layer"] == "piie_average")]
-        latest = piie.iloc[-1] if len(piie) else None
+        latest = _latest_piie(r, direction)
         rows.append({
             "Direction": title,
-            "All-goods headline (last sourced)": rate(o.sourced_rate),
+            "All-goods headline": rate(o.sourced_rate),
             "Made of": _layer_list(o.layers),
-            "Sourced up to": text.day(o.sourced_through),
-            "Peak": f"{rate(peak_rate)} from {text.day(peak_date)}" if peak_date is not None else "n/a",
+            "In force from": text.day(o.sourced_since) if o.sourced_since is not None else "",
+            "Read on": text.day(o.sourced_through),
+            "Listed goods only": _listed_list(o.listed) or "none",
+            "Peak": f"{rate(peak_rate)} from {text.day(peak_date)}" if peak_date is not None else "none",
             "PIIE trade-weighted average (latest published)": (
                 f"{rate(latest['rate'])} ({text.day(latest['effective'])})" if latest is not None else "none published"),
         })
@@ -100,11 +172,9 @@ def stack_text(r: TariffReport) -> str:
             else "no all-goods layer is in force in the period shown."))
         listed = r.chart[(r.chart["direction"] == direction) & (r.chart["kind"] == "listed")]
         for layer, group in listed.groupby("layer", sort=False):
-            row = r.outlooks[direction]
             top = group["rate"].max()
             lines.append(f"  - {esc(layer_label(layer))}: up to {rate(top)} from {text.day(group['date'].min())} "
-                         f"on the goods it lists; drawn beside the stack, not added to it "
-                         f"(sourced up to {text.day(row.sourced_through)}).")
+                         f"on the goods it lists; drawn beside the stack, not added to it.")
     return "\n".join(lines)
 
 
@@ -113,8 +183,8 @@ def scenario_text(r: TariffReport) -> str:
     from analysis.views import text
 
     if r.cliff is None:
-        return (f"No tariff suspension was in force as of {text.day(r.as_of)}, so there is no expiry to project "
-                f"and the chart stops at the report date.")
+        return (f"No tariff suspension was in force on {text.day(r.as_of)}, so there is no expiry to project"
+                + (" and the chart stops at the report date." if has_layers(r.chart) else "."))
     status = (f"The expiry date, {text.day(r.cliff)}, is on or before the report date and **no source records what "
               f"happened**; this page neither assumes the suspensions were extended nor that they lapsed."
               if r.cliff_passed else
@@ -132,7 +202,7 @@ def scenario_text(r: TariffReport) -> str:
         if o.layer_ended is not None:
             why = ""
             if o.ended_by is not None:
-                why = f" ({text.day(o.ended_by['date'])}: {esc(o.ended_by['description'])})"
+                why = f" ({text.day(o.ended_by['date'])}: {esc(o.ended_by['description'].rstrip('.'))})"
             parts.append(f"- **{title}**: {what} are suspended until {text.day(s.deadline)}, but that layer ended on "
                          f"{text.day(o.layer_ended)}{why}. A snap-back has nothing to return to, so it is **moot**: "
                          f"snap-back and extension both give {rate(o.rates['snap_back'])}.")
@@ -167,7 +237,7 @@ def outlook_table(r: TariffReport) -> pd.DataFrame:
             suspended = f"{points(s.points)} of “{layer_label(s.layer or 'unknown layer')}”"
             if o.layer_ended is not None:
                 suspended += f" (layer ended {text.day(o.layer_ended)}: moot)"
-        row = {"Direction": title, "Expiry": text.day(o.cliff), "Suspended": suspended,
+        row = {"Direction": title, "Expiry": text.day(o.cliff) if o.cliff is not None else "none", "Suspended": suspended,
                "Day before the expiry (projected)": rate(o.before)}
         for name in SCENARIOS:
             label = scenario_name(name).capitalize() + (" (shown)" if name == r.scenario else "")
@@ -187,16 +257,29 @@ def events_table(r: TariffReport) -> pd.DataFrame:
     })
 
 
+def events_block(r: TariffReport):
+    """The events table, or a sentence when no major event falls between the chart's start and the as-of date."""
+    from analysis.views import text
+
+    if r.events.empty:
+        return text.md(f"No major event is dated between {text.day(r.start)} and {text.day(r.as_of)}, "
+                       f"so the chart has no event letters.")
+    return text.table(events_table(r))
+
+
 def gaps_text(r: TariffReport) -> str:
     """What the sources do not cover: late averages, unresolved scheduled ends, the expiry outcome."""
     from analysis.views import text
 
-    lines = []
+    averages = r.dates.get("tariff_averages")
+    lines = [f"- Published average-tariff estimates, all estimators: the newest is for "
+             f"{text.day(averages.through)}." if averages.through is not None else
+             "- No published average-tariff estimate is dated by the as-of date."]
     for direction, title in DIRECTIONS.items():
-        piie = r.averages[(r.averages["direction"] == direction) & (r.averages["layer"] == "piie_average")]
-        last = text.day(piie["effective"].max()) if len(piie) else None
-        lines.append(f"- {title}: " + (f"PIIE's trade-weighted average is last available for {last}; later "
-                                       f"moves have no PIIE figure." if last else "no PIIE average in the period."))
+        piie = _latest_piie(r, direction)
+        lines.append(f"- {title}: " + (f"PIIE's trade-weighted average is last available for "
+                                       f"{text.day(piie['effective'])}; later moves have no PIIE figure."
+                                       if piie is not None else "no PIIE average in the period."))
     for o in r.outlooks.values():
         for end in o.open_ends:
             if end.date <= r.as_of:
@@ -229,8 +312,29 @@ def _colour_scale(frame: pd.DataFrame) -> alt.Scale:
     return alt.Scale(domain=list(pairs), range=list(pairs.values()))
 
 
-def stack_chart(frame: pd.DataFrame, markers: pd.DataFrame) -> alt.VConcatChart:
-    """Headline tariff per direction: stacked all-goods layers, listed-goods lines, averages and the scenario."""
+def has_layers(frame: pd.DataFrame) -> bool:
+    """True when a chart frame has a tariff layer to draw (a stack band or a listed-goods line)."""
+    return bool(frame["kind"].isin(["stack", "listed"]).any())
+
+
+def stack_chart(r: TariffReport):
+    """Headline tariff per direction: stacked all-goods layers, listed-goods lines, averages and the scenario.
+
+    A sentence instead when no tariff layer is in force in the period shown
+    (published averages alone do not make a layer-by-layer chart).
+    """
+    from analysis.views import text
+
+    if not has_layers(r.chart):
+        if r.before_first_layer:
+            return no_chart(f"no tariff layer dated in this project's sources is in force before "
+                            f"{text.day(r.first_layer.date)}.")
+        return no_chart("no tariff layer is in force in the period shown.")
+    return _panels(r.chart, r.markers)
+
+
+def _panels(frame: pd.DataFrame, markers: pd.DataFrame) -> alt.VConcatChart:
+    """One panel per direction on shared scales; only layers with rows are drawn."""
     top = float(pd.concat([frame["y1"], frame["rate"]]).max()) * 1.12
     y = alt.Y("rate:Q", title="Tariff (percentage points)", scale=alt.Scale(domain=[0, top]))
     first = frame["date"].min()
@@ -264,17 +368,21 @@ def stack_chart(frame: pd.DataFrame, markers: pd.DataFrame) -> alt.VConcatChart:
     return alt.vconcat(*panels).resolve_scale(color="shared", shape="shared")
 
 
-def detail_chart(r: TariffReport) -> alt.VConcatChart | None:
-    """The same chart from the year the first all-goods layer applied; ``None`` when there is none."""
-    return stack_chart(r.detail, r.detail_markers) if r.detail is not None else None
+def detail_chart(r: TariffReport):
+    """The same chart from the year the first all-goods layer applied; a sentence when there is no close-up."""
+    if r.detail is None:
+        if r.chart["kind"].eq("stack").any():
+            return no_chart("the chart above already starts in the year the first all-goods layer applied.")
+        return no_chart("the close-up starts with the first all-goods layer, and none applies in the period shown.")
+    return _panels(r.detail, r.detail_markers)
 
 
 def detail_text(r: TariffReport) -> str:
-    """Caption for the close-up chart."""
+    """Caption for the close-up chart; nothing when there is no close-up (the figure says why)."""
     from analysis.views import text
 
     if r.detail is None:
-        return "No all-goods layer applies in the period shown, so there is no close-up."
+        return ""
     return (f"The same chart from {text.day(r.detail['date'].min())}, where nearly all the movement is; "
             f"event letters are those of the table below.")
 

@@ -5,7 +5,9 @@ import math
 import pandas as pd
 import pytest
 
+from analysis.data.loaders import load_commitments, load_soybeans
 from analysis.domain import commitments as cm
+from analysis.errors import ParameterError
 from support import notebook_defaults
 
 # 12 MMT from 1 Nov 2025 to 28 Feb 2026: 30 + 31 + 31 + 28 = 120 days.
@@ -206,6 +208,66 @@ def test_status_is_one_of_the_four():
 
 def test_the_purchases_default_measure_is_the_purchases_notebook_default():
     defaults = notebook_defaults("purchases")
-    assert (cm.PURCHASES_FLOW_SERIES, cm.PURCHASES_METHOD, cm.PURCHASES_BASELINE_YEAR) == (
+    assert (cm.PURCHASES_FLOW_SERIES, cm.PURCHASES_METHOD, "auto") == (
         defaults["flow_series"], defaults["method"], defaults["baseline_year"])
     assert cm.PURCHASES_FLOW_SERIES in cm.SERIES
+    # The report's automatic baseline for the pledges that start in 2025 is the fixed year other reports use.
+    assert cm.auto_baseline_year(load_soybeans(), "2025-10-30", "2026-01-31") == cm.PURCHASES_BASELINE_YEAR
+
+
+# ---- Which pledge is in force, and which baseline year, on a date (real data) ----------------------------
+
+@pytest.mark.parametrize("as_of, expected", [
+    ("2018-06-30", None),               # nothing announced yet
+    ("2025-10-29", None),               # the day before the Busan pledges
+    ("2025-10-30", "soy-12mmt-2025"),   # announced and begun that day; the 2026-28 pledges not yet begun
+    ("2025-12-02", "soy-12mmt-2025"),   # the end-February deadline is not yet announced (3 Dec)
+    ("2025-12-03", "soy-12mmt"),        # ... now it is, and replaces the end-2025 one
+    ("2026-01-31", "soy-12mmt"),        # two periods contain the date: the one due first (28 Feb)
+    ("2026-03-01", "soy-25mmt-2026"),   # the 12 MMT deadline has passed
+    ("2029-03-31", "soy-25mmt-2028"),   # all deadlines passed: the one that started most recently
+])
+def test_the_soybean_pledge_in_force(as_of, expected):
+    found = cm.soybean_pledge_in_force(load_commitments(), as_of)
+    assert (None if found is None else found.name) == expected
+
+
+def test_the_next_pledge_when_none_has_started():
+    # Only the 2027 pledge, announced on 30 Oct 2025: on 31 Dec 2025 it has not started, so it is the next one.
+    c = load_commitments()
+    only = c[c["commitment_id"] == "soy-25mmt-2027"]
+    assert cm.soybean_pledge_in_force(only, "2025-12-31").name == "soy-25mmt-2027"
+
+
+def test_first_soybean_pledge_is_the_earliest_announced():
+    first = cm.first_soybean_pledge(load_commitments())
+    # soy-12mmt-2025 and the 2026-28 pledges share 30 Oct 2025; the earliest start wins the tie.
+    assert (first.name, first["announced"]) == ("soy-12mmt-2025", ts("2025-10-30"))
+
+
+def test_auto_baseline_is_the_last_full_year_before_the_start_known_by_as_of():
+    soy = load_soybeans()
+    assert cm.auto_baseline_year(soy, "2026-01-01", "2026-03-31") == 2025
+    # On 30 Nov 2025 the 2025 December figure cannot be known: fall back to 2024.
+    assert cm.auto_baseline_year(soy, "2026-01-01", "2025-11-30") == 2024
+    # 2027's and 2026's months are not in the data: back to 2025.
+    assert cm.auto_baseline_year(soy, "2028-01-01", "2029-01-31") == 2025
+
+
+def test_a_baseline_year_not_over_on_as_of_is_refused():
+    with pytest.raises(ParameterError, match="'baseline_year': 2025 had not ended by as_of 2025-11-30"):
+        cm.baseline_weights(load_soybeans(), 2025, "2025-11-30")
+
+
+def test_the_next_cliff_follows_the_september_2026_extension():
+    from analysis.data.loaders import load_commitments
+
+    commitments = load_commitments()
+    # Known on 3 Dec 2026: the Busan suspensions due 10 Nov 2026 were moved to 10 Jan 2027 on 23 Sep 2026.
+    cliff = cm.next_cliff(commitments, "2026-12-03")
+    assert set(cliff["deadline"]) == {pd.Timestamp("2027-01-10")} and len(cliff) == 5
+    moved = cm.extensions(commitments, "2026-12-03")
+    assert pd.Timestamp("2026-11-10") in set(moved["old_deadline"])
+    # Before the extension was announced, the cliff was the Busan deadline.
+    assert set(cm.next_cliff(commitments, "2026-09-01")["deadline"]) == {pd.Timestamp("2026-11-10")}
+    assert cm.next_cliff(commitments, "2018-06-30").empty

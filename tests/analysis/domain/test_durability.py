@@ -246,7 +246,7 @@ def test_scheduled_dates_become_known_from_their_sources_or_commitments():
 
 def test_expiry_component_counts_days_to_the_next_truce_expiry():
     items = du.scheduled_items(SCHED_EVENTS, SCHED_COMMITMENTS, SCHED_SOURCES)
-    view = du.expiry_view(items, SCHED_COMMITMENTS, "2026-06-15", data_end=ts("2026-06-15"))
+    view = du.expiry_view(items, SCHED_COMMITMENTS, "2026-06-15", through=ts("2026-06-15"))
     assert view["truce_expiry"].tolist() == [False, True, False]  # only 10 Nov is a commitment's deadline
     c = du.expiry_component(view, 365)
     # 15 Jun -> 10 Nov 2026: 15 + 31 + 31 + 30 + 31 + 10 = 148 days; 100 * 148 / 365 = 40.55.
@@ -256,19 +256,36 @@ def test_expiry_component_counts_days_to_the_next_truce_expiry():
 
 def test_expiry_unknown_before_it_was_announced_is_missing():
     items = du.scheduled_items(SCHED_EVENTS, SCHED_COMMITMENTS, SCHED_SOURCES)
-    view = du.expiry_view(items, SCHED_COMMITMENTS, "2025-10-01", data_end=ts("2026-06-15"))
+    view = du.expiry_view(items, SCHED_COMMITMENTS, "2025-10-01", through=ts("2025-09-30"))
     assert view.empty
     assert du.expiry_component(view, 365).missing
 
 
 def test_a_passed_expiry_without_a_sourced_outcome_is_said_and_never_scored():
     items = du.scheduled_items(SCHED_EVENTS, SCHED_COMMITMENTS, SCHED_SOURCES)
-    # The data end on 15 Jun; on 23 Nov both 24 Jul and 10 Nov have passed with nothing recorded after them.
-    view = du.expiry_view(items, SCHED_COMMITMENTS, "2026-11-23", data_end=ts("2026-06-15"))
+    # The evidence ends on 15 Jun; on 23 Nov both 24 Jul and 10 Nov have passed with nothing recorded after them.
+    view = du.expiry_view(items, SCHED_COMMITMENTS, "2026-11-23", through=ts("2026-06-15"))
     assert view.set_index(view["date"].dt.strftime("%Y-%m-%d"))["passed"].to_dict() == {
         "2026-07-24": True, "2026-11-10": True, "2027-06-23": False}
     c = du.expiry_component(view, 365)
     assert c.missing and "10 Nov 2026 has passed and no source says what happened" in dr.words(c.reason)
+
+
+def test_a_scheduled_date_passes_unremarked_only_after_the_evidence_ends():
+    items = du.scheduled_items(SCHED_EVENTS, SCHED_COMMITMENTS, SCHED_SOURCES)
+    # The evidence reaches 12 Nov: 10 Nov has a sourced outcome, so it is neither ahead nor passed.
+    view = du.expiry_view(items, SCHED_COMMITMENTS, "2026-11-23", through=ts("2026-11-12"))
+    assert view["date"].dt.strftime("%Y-%m-%d").tolist() == ["2027-06-23"]
+    assert not view["passed"].any()
+
+
+def test_a_note_dated_the_day_it_was_made_never_passes_unremarked():
+    events = events_frame([("2026-03-25", None, "scheduling", 1, "note")])  # "the summit is set for May"
+    sources = pd.DataFrame({"source_id": ["note"], "publisher": ["N"], "published": pd.to_datetime(["2026-03-25"])})
+    items = du.scheduled_items(events, SCHED_COMMITMENTS, sources)
+    # Known from its own date (its source's publication): the note is its own record, not a deadline.
+    view = du.expiry_view(items, SCHED_COMMITMENTS, "2026-03-31", through=ts("2026-03-16"))
+    assert view.empty
 
 
 # ---- Base rate ----------------------------------------------------------------------------------
@@ -282,14 +299,14 @@ def test_base_rate_component_from_the_truces_known_at_as_of():
         "end": pd.to_datetime(["2019-01-31", "2019-12-27", None]),
         "ended_by": ["escalation", "expiry", "unknown"], "source_id": ["a", "b", "c"],
     })
-    table = history.spells(truces, "2020-01-11", ts("2020-06-30"))
+    table = history.spells(truces, "2020-01-11")
     c, rate = du.base_rate_component(table, 20)
     # Durations 30 (breakdown), 301+ (expired), 10+ (C, 1 Jan - 11 Jan). S(10) = 1, S(30) = 1 - 1/2 = 0.5.
     # C is 10 days old: S(10 + 20) / S(10) = 0.5 -> 50.
     assert c.score == pytest.approx(50.0) and rate.age == 10
     c, rate = du.base_rate_component(table, 400)
     assert c.missing and "410 days lies beyond the longest duration observed (301 days)" in c.reason
-    between = history.spells(truces, "2019-02-15", ts("2020-06-30"))
+    between = history.spells(truces, "2019-02-15")
     assert du.base_rate_component(between, 20)[0].reason == "no truce is in force on this date"
 
 
@@ -425,9 +442,9 @@ def test_breakdowns_are_truces_ended_by_escalation_within_the_period():
 
 def test_in_memory_commitment_measure_matches_the_purchases_report():
     frames = du.load_frames()
-    record = frames.commitments.set_index("commitment_id").loc["soy-12mmt"].copy()
-    record["commitment_id"] = "soy-12mmt"
-    mine, _ = du.soybean_progress(record, frames.soy_rows[du.COMMITMENT_SERIES], "2026-01-31", frames.soy_weights)
+    pledge = frames.commitments[frames.commitments["commitment_id"] == "soy-12mmt"]
+    weights = frames.soy_weights(pledge, "2026-01-31")["soy-12mmt"]
+    mine, _ = du.soybean_progress(pledge.iloc[0], frames.soy_rows[du.COMMITMENT_SERIES], "2026-01-31", weights)
     theirs = purchases.compute(**{**notebook_defaults("purchases"), "as_of": "2026-01-31", "commitment": "soy-12mmt"}).progress
     assert (mine.achieved, mine.expected, mine.status) == (theirs.achieved, theirs.expected, theirs.status)
 
@@ -441,3 +458,99 @@ def test_index_on_30_june_2019_rests_on_the_event_balance_alone():
     assert d.series["date"].max() == ts("2019-06-30")
     # Commitments announced after 30 Jun 2019 are not on the scorecard.
     assert dr.scorecard_table(d).empty
+
+
+# ---- Dates, defaults and pages before their subject -----------------------------------------------
+
+@pytest.mark.parametrize("as_of, expected", [
+    ("2026-12-03", "2018-01-01"),  # 1 January of the year the first truce (1 Dec 2018) began
+    ("2018-06-30", "2018-01-01"),
+    ("2017-09-30", "2017-09-01"),  # as_of before that: the first of its own month
+])
+def test_backtest_from_auto_follows_the_first_truce_and_as_of(as_of, expected):
+    truces = pd.DataFrame({"start": pd.to_datetime(["2019-06-29", "2018-12-01"])})
+    assert du.resolve_backtest_from("auto", ts(as_of), truces) == ts(expected)
+    assert du.resolve_backtest_from("2016-03-01", ts(as_of), truces) == ts("2016-03-01")  # explicit dates pass through
+
+
+@pytest.mark.parametrize("value, message", [
+    ("2019-07-01", "'backtest_from': '2019-07-01' must be on or before as_of (2019-06-30)"),
+    ("soon", "'backtest_from': 'soon' is not an ISO date (YYYY-MM-DD) or 'auto'"),
+    (2019, "'backtest_from': 2019 is not an ISO date"),
+])
+def test_a_backtest_start_that_cannot_work_is_refused_by_name(value, message):
+    defaults = notebook_defaults("durability")
+    with pytest.raises(ParameterError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        du.check_parameters(**{**defaults, "as_of": "2019-06-30", "backtest_from": value})
+    with pytest.raises(ParameterError, match="'backtest_from'"):
+        dashboard(as_of="2019-06-30", backtest_from=value)
+
+
+def test_the_evidence_date_of_every_snapshot_is_the_evidence_modules():
+    from analysis.data import evidence
+
+    frames = du.load_frames()
+    keys = du.evidence_keys()
+    for as_of in ["2018-06-30", "2019-05-31", "2021-01-31", "2025-06-30", "2026-11-30"]:
+        assert frames.evidence_through(as_of, keys) == evidence.report_dates(keys, as_of).evidence_through, as_of
+
+
+def test_soybean_pledges_are_weighted_with_the_purchases_reports_default_baseline():
+    # The 2026 pledge starts on 1 Jan 2026, so the purchases report weights it by 2025, not by 2024.
+    frames = du.load_frames()
+    pledge = frames.commitments[frames.commitments["commitment_id"] == "soy-25mmt-2026"]
+    record = pledge.iloc[0].copy()
+    series, as_of = "reported_purchases_to_cn", "2026-10-31"
+    weights = frames.soy_weights(pledge, as_of)
+    mine, _ = du.soybean_progress(record, frames.soy_rows[series], as_of, weights["soy-25mmt-2026"], series)
+    theirs = purchases.compute(**{**notebook_defaults("purchases"), "as_of": as_of, "commitment": "soy-25mmt-2026",
+                                  "flow_series": series})
+    assert theirs.baseline_year == 2025
+    assert (mine.achieved, mine.expected, mine.status) == (theirs.progress.achieved, theirs.progress.expected,
+                                                           theirs.progress.status)
+
+
+def test_before_the_first_truce_the_dashboard_says_so_and_draws_no_chart():
+    d = dashboard(as_of="2018-06-30")
+    assert dr.headline_text(d).startswith(
+        "No truce in force on 30 Jun 2018: the first, the Buenos Aires G20 truce, began on 1 Dec 2018. "
+        "As of 30 Jun 2018, the Truce Durability Index **cannot be computed**")
+    assert d.now.index is None and d.backtest_from == ts("2018-01-01")
+    for chart in (dr.contributions_chart(d), dr.backtest_chart(d)):
+        assert chart.data.startswith("*No chart: ")
+    why = dr.backtest_chart(d).data
+    assert "no component had data at any of the 6 month ends from 31 Jan 2018 to 30 Jun 2018" in why
+    assert "the events ledger has no entry by then" in dr.timeline_text(d)
+
+
+def test_between_truces_the_dashboard_names_the_last_one():
+    d = dashboard(as_of="2019-05-31", backtest_from="2019-01-01")
+    assert dr.headline_text(d).startswith(
+        "No truce in force on 31 May 2019: the last, the Buenos Aires G20 truce, broke down on 5 May 2019.")
+    # Only the breakdown of 5 May lies in the backtest: every drawn layer has rows.
+    spec = dr.backtest_chart(d).to_dict()
+    assert all(len(rows) for rows in spec["datasets"].values())
+
+
+def test_an_extended_deadline_does_not_pass_and_names_the_next_cliff():
+    d = dashboard(as_of="2026-11-23", backtest_from="2026-06-01")
+    # 10 Nov 2026 fell after the evidence ends, but the September extension, known by then, moved it.
+    assert d.now.through == d.dates.evidence_through < ts("2026-11-10")
+    assert d.now.truce_status_known and d.now.unknown_after is None
+    # The gallium-germanium suspension, not extended, falls due first.
+    assert "The next cliff is **27 Nov 2026**, 4 days after the as-of date" in dr.headline_text(d)
+    assert "**10 Nov 2026** is no longer a cliff" in dr.expiry_text(d)
+    assert set(dr.expiry_table(d).query("Date == '10 Nov 2026'")["Outcome"]) == {
+        "deadline moved to 10 Jan 2027 by an extension"}
+
+
+def test_a_truce_of_unknown_status_is_said_from_the_pages_evidence_date():
+    d = dashboard(as_of="2026-12-03", backtest_from="2026-06-01")
+    # The gallium-germanium suspension was due on 27 Nov 2026, after the evidence ends, and no extension is known.
+    assert not d.now.truce_status_known and d.now.unknown_after == d.dates.evidence_through
+    assert ("the scheduled expiry of 27 Nov 2026 has passed since with no sourced outcome, so whether it is still in "
+            "force is not known") in dr.headline_text(d)
+    assert ("The next cliff is **10 Jan 2027**, 38 days after the as-of date: the deadline of 5 suspensions"
+            in dr.headline_text(d))
+    assert "as extended on 23 Sep 2026 from 10 Nov 2026" in dr.headline_text(d)
+    assert d.now.components["tariffs"].missing and d.now.components["expiry"].missing

@@ -1,8 +1,10 @@
 """Truce history: Kaplan-Meier and the base rate against figures worked out by hand (arithmetic in the comments)."""
 
+import altair as alt
 import pandas as pd
 import pytest
 
+from analysis.data import evidence
 from analysis.domain import survival as history
 from analysis.views import history as history_view
 from analysis.errors import ParameterError
@@ -90,11 +92,13 @@ TRUCES = pd.DataFrame({
     "end": pd.to_datetime(["2019-01-11", "2019-03-03", "2019-06-30", None]),
     "ended_by": ["escalation", "superseded", "escalation", "unknown"],
     "source_id": ["s1", "s2", "s3", "s4"],
+    "how_ended": ["talks failed", "a new deal", "new tariffs", ""],
+    "compliance_note": ["not measured"] * 4,
 })
 
 
 def test_spells_use_only_what_was_known_at_as_of():
-    table = history.spells(TRUCES, "2019-05-01", data_end=ts("2019-12-31"))
+    table = history.spells(TRUCES, "2019-05-01")
     # D starts after as_of and is left out; C ends after as_of, so at as_of it is running.
     assert table["truce_id"].tolist() == ["a", "b", "c"]
     # A: 11 Jan - 1 Jan = 10 days, a breakdown. B: 3 Mar - 1 Feb = 30 days, superseded, censored.
@@ -105,15 +109,15 @@ def test_spells_use_only_what_was_known_at_as_of():
     assert history.current(table)["truce_id"] == "c"
 
 
-def test_open_truce_is_censored_at_the_end_of_the_data_when_as_of_lies_beyond_it():
-    table = history.spells(TRUCES, "2019-05-01", data_end=ts("2019-04-11"))
-    # C is last seen on 11 Apr: 11 Apr - 1 Apr = 10 days, not 30.
+def test_open_truce_is_censored_where_the_evidence_ends_when_its_status_is_unknown():
+    table = history.spells(TRUCES, "2019-05-01", unknown_after=ts("2019-04-11"))
+    # C is last known in force on 11 Apr: 11 Apr - 1 Apr = 10 days, not 30.
     assert table.set_index("truce_id").loc["c", "duration"] == 10
-    assert table.set_index("truce_id").loc["c", "state"] == "no record after 2019-04-11"
+    assert table.set_index("truce_id").loc["c", "state"] == history.STATUS_UNKNOWN
 
 
 def test_ending_any_counts_every_recorded_end():
-    table = history.spells(TRUCES, "2019-12-31", data_end=ts("2019-12-31"), ending="any")
+    table = history.spells(TRUCES, "2019-12-31", ending="any")
     # A, B and C have ended by the end of 2019; D (no end) is censored at 31 Dec: 213 days from 1 Jun.
     assert table["observed"].tolist() == [True, True, True, False]
     assert table["duration"].tolist() == [10, 30, 90, 213]
@@ -121,25 +125,33 @@ def test_ending_any_counts_every_recorded_end():
 
 
 def test_no_truce_in_force_between_truces():
-    table = history.spells(TRUCES, "2019-03-20", data_end=ts("2019-12-31"))
+    table = history.spells(TRUCES, "2019-03-20")
     assert history.current(table) is None
 
 
-def test_observed_dates_skip_scheduled_dates_and_count_reports():
-    events = pd.DataFrame({
-        "date": pd.to_datetime(["2026-01-05", "2026-02-24", "2026-11-10", "2027-06-23"]),
-        "reported": pd.to_datetime([None, "2026-02-20", None, None]),
-        "type": ["talks", "escalation", "expiry", "scheduling"],
-    })
-    truces = TRUCES[["start", "end"]]
-    dates = history.observed_dates({"events": events, "truces": truces})
-    assert dates.max() == ts("2026-02-24")
-    assert ts("2026-02-20") in set(dates) and ts("2026-11-10") not in set(dates)
-    # "latest" resolves to the latest observed date, an explicit date passes through.
-    assert history.resolve("latest", dates) == ts("2026-02-24")
-    assert history.resolve("2019-06-30", dates) == ts("2019-06-30")
-    with pytest.raises(ParameterError, match="'as_of'"):
-        history.resolve("soon", dates)
+EXPIRIES = pd.DataFrame({
+    "date": pd.to_datetime(["2026-02-24", "2026-11-10", "2027-01-10"]),
+    "type": ["escalation", "expiry", "expiry"],
+    "source_id": ["x", "y", "z"],
+})
+
+
+@pytest.mark.parametrize("as_of, through, unknown", [
+    ("2026-12-03", "2026-10-07", "2026-10-07"),  # 10 Nov passed after the evidence ends on 7 Oct
+    ("2026-11-09", "2026-10-07", None),  # nothing scheduled has passed yet: the truce holds to as_of
+    ("2026-12-03", "2026-11-12", None),  # the evidence reaches past 10 Nov, so its outcome is sourced
+    ("2026-03-31", "2026-02-01", None),  # 24 Feb is not a scheduled expiry
+    ("2026-12-03", None, None),  # no evidence at all: nothing to censor at
+])
+def test_a_truce_is_of_unknown_status_only_once_a_scheduled_expiry_passed_after_the_evidence(as_of, through, unknown):
+    through = None if through is None else ts(through)
+    assert history.status_unknown_after(EXPIRIES, as_of, through) == (None if unknown is None else ts(unknown))
+
+
+def test_unsourced_expiries_lie_between_the_evidence_and_as_of():
+    passed = history.unsourced_expiries(EXPIRIES, "2027-02-01", ts("2026-10-07"))
+    assert passed["date"].tolist() == [ts("2026-11-10"), ts("2027-01-10")]
+    assert history.unsourced_expiries(EXPIRIES, "2026-10-07", ts("2026-10-07")).empty
 
 
 PHASE_ONE = pd.DataFrame({
@@ -183,20 +195,28 @@ def test_compliance_falls_back_to_the_truce_row():
 
 def test_parameters_are_checked_by_name():
     with pytest.raises(ParameterError, match="'horizon_days'"):
-        history.check_parameters(as_of="latest", horizon_days=0, ending="breakdown")
+        history.check_parameters(as_of="today", horizon_days=0, ending="breakdown")
     with pytest.raises(ParameterError, match="'ending': 'most' is not one of: breakdown, any"):
-        history.check_parameters(as_of="latest", horizon_days=180, ending="most")
+        history.check_parameters(as_of="today", horizon_days=180, ending="most")
     with pytest.raises(ParameterError, match="'as_of'"):
         history.compute(as_of="2019-13-45", horizon_days=180, ending="breakdown")
 
 
-def small_history(as_of="2019-05-01", horizon=20):
-    table = history.spells(TRUCES, as_of, data_end=ts("2019-12-31"))
+def dates_on(as_of, through=None):
+    """Report dates for a hand-made history: one series, dated ``through``."""
+    through = None if through is None else ts(through)
+    line = evidence.SeriesDate("events", "Events ledger", through, through, None, 30, "dated events")
+    return evidence.ReportDates(ts(as_of), ts(as_of), (line,))
+
+
+def small_history(as_of="2019-05-01", horizon=20, truces=TRUCES, unknown_after=None, unsourced=EXPIRIES.iloc[0:0]):
+    table = history.spells(truces, as_of, unknown_after)
     km = history.kaplan_meier(table["duration"], table["observed"])
     now = history.current(table)
     rate = history.base_rate(km, int(now["duration"]), horizon) if now is not None else None
-    return history.History(ts(as_of), ts("2019-12-31"), "breakdown", table, km, now, rate, {}, pd.DataFrame(),
-                           pd.DataFrame())
+    return history.History(ts(as_of), dates_on(as_of, unknown_after), unknown_after, unsourced, "breakdown", table, km,
+                           now, rate, {t: pd.DataFrame() for t in table["truce_id"]}, pd.DataFrame(columns=["truce"]),
+                           pd.DataFrame(), history.first_truce(truces))
 
 
 def test_caveat_and_base_rate_text_are_computed_from_the_sample():
@@ -215,3 +235,56 @@ def test_base_rate_text_reads_the_computed_values():
     caveat = history_view.caveat_text(h)
     assert "2 truces of the 3 reached 30 days" in caveat
     assert "the rate would be 50 percentage points lower" in caveat
+
+
+# ---- Before the first truce, between truces, and after the evidence ends --------------------------
+
+def test_before_the_first_truce_the_page_names_it_and_draws_no_chart():
+    h = small_history(as_of="2018-06-30")
+    headline = history_view.headline_text(h)
+    assert headline.startswith("No truce had begun by 30 Jun 2018: the first, the A, began on 1 Jan 2019.")
+    assert history_view.censoring_text(h) == "There is no survival curve yet: no truce had begun by 30 Jun 2018."
+    assert history_view.base_rate_text(h) == ("No truce had begun by 30 Jun 2018, so there is no current age to "
+                                              "condition on.")
+    assert history_view.caveat_text(h) == "**No sample yet**: no truce had begun by 30 Jun 2018."
+    assert history_view.ending_events_text(h) == "No truce had ended by 30 Jun 2018, so there is no ending to look at."
+    for chart in (history_view.timeline_chart(h), history_view.survival_chart(h)):
+        assert not isinstance(chart, alt.TopLevelMixin)
+        assert chart.data.startswith("*No chart: no truce had begun by 30 Jun 2018")
+    assert history_view.truces_table(h).empty and history_view.km_table(h).empty
+
+
+def test_between_truces_the_page_says_which_ended_last():
+    h = small_history(as_of="2019-03-20")
+    # B (superseded on 3 Mar) is the last to end; C begins only on 1 Apr.
+    assert "No truce was in force on 20 Mar 2019: the last, the B, was superseded by a new deal on 3 Mar 2019." \
+        in history_view.headline_text(h)
+    assert history_view.base_rate_text(h).endswith("There is no current age to condition on.")
+
+
+def test_a_chart_with_no_censored_truce_draws_no_empty_layer():
+    # On 20 Mar 2019 with ending "breakdown": A (a breakdown) is observed, B (superseded) censored.
+    spec = history_view.survival_chart(small_history(as_of="2019-03-20")).to_dict()
+    assert all(len(rows) for rows in spec["datasets"].values())
+    only_breakdowns = TRUCES.iloc[:1]
+    spec = history_view.survival_chart(small_history(as_of="2019-03-20", truces=only_breakdowns)).to_dict()
+    assert len(spec["layer"]) == 1 and all(len(rows) for rows in spec["datasets"].values())
+
+
+def test_a_truce_of_unknown_status_is_said_with_the_evidence_date_and_the_expiry():
+    unsourced = pd.DataFrame({"date": [ts("2019-04-20")], "type": ["expiry"], "source_id": ["y"]})
+    h = small_history(unknown_after=ts("2019-04-11"), unsourced=unsourced)
+    # C: 1 Apr to 11 Apr = 10 days.
+    assert ("was **10 days** old on 11 Apr 2019, where the evidence on this page ends; the scheduled expiry of "
+            "20 Apr 2019 has passed since with no sourced outcome, so whether it is still in force is not known."
+            in history_view.headline_text(h))
+    assert "status not known: no sourced outcome after 11 Apr 2019" in history_view.truces_table(h)["Outcome"].tolist()
+    assert "it is censored at 11 Apr 2019, where the evidence on this page ends" in history_view.censoring_text(h)
+
+
+def test_history_dates_are_those_of_the_evidence_module():
+    h = history.compute(as_of="2026-12-03", horizon_days=180, ending="breakdown")
+    assert h.dates == evidence.report_dates(history.EVIDENCE_KEYS, "2026-12-03")
+    # 10 Nov 2026 passed after the evidence ends on its evidence-through date: the open truce is censored there.
+    assert h.unknown_after == h.dates.evidence_through
+    assert h.current["until"] == h.dates.evidence_through

@@ -10,8 +10,7 @@ from analysis.errors import ParameterError
 from support import notebook_defaults
 
 TOTAL, US = "magnet_exports_total", "magnet_exports_to_us"
-
-
+AUTO = {"baseline_start": "auto", "baseline_end": "auto", "chart_from": "auto"}
 
 DEFAULTS = notebook_defaults("rare_earths")
 
@@ -125,7 +124,10 @@ def ledger(*rows):
 
 
 SPECS = (rx.RegimeSpec("controls", "Controls"), rx.RegimeSpec("more", "More"),
-         rx.RegimeSpec("pause", "Paused", also=("pause-law",)), rx.RegimeSpec("expiry", "Expired"))
+         rx.RegimeSpec("pause", "Paused", also=("pause-law",)),
+         rx.RegimeSpec("extended", "Paused to {until}", until="new-expiry"),
+         rx.RegimeSpec("expiry", "Expired", replaced_by=("extended",)),
+         rx.RegimeSpec("new-expiry", "Extended pause expired"))
 
 
 def test_regimes_run_from_their_event_to_the_day_before_the_next():
@@ -146,7 +148,102 @@ def test_regimes_known_only_from_their_dates_as_of_a_past_date():
     got = rx.regime_periods(events, "2025-11-01", SPECS)
     assert got["event_id"].tolist() == ["controls", "more", "pause"]
     assert got.loc[2, "also"] == "" and got.loc[2, "end"] == pd.Timestamp("2025-11-01")
-    assert rx.regime_periods(events, "2025-01-01", SPECS).empty
+    empty = rx.regime_periods(events, "2025-01-01", SPECS)
+    assert empty.empty and (empty["end"] >= pd.Timestamp("2024-01-01")).empty  # typed empty: comparable
+
+
+def test_a_scheduled_end_passes_unexplained_when_no_extension_is_known():
+    events = ledger(("controls", "2025-04-04"), ("pause", "2025-10-30"), ("expiry", "2026-11-10"))
+    got = rx.regime_periods(events, "2026-11-30", SPECS)
+    assert got["regime"].tolist() == ["Controls", "Paused", "Expired"]
+    assert got.loc[1, "end"] == pd.Timestamp("2026-11-09")
+    assert rx.moved_ends(events, "2026-11-30", SPECS).empty
+
+
+def test_an_extension_replaces_the_scheduled_end_from_the_day_it_is_reported():
+    # The extension is reported on 23 Sep and names its new end (reported with it, due 10 Jan).
+    events = ledger(("controls", "2025-04-04"), ("pause", "2025-10-30"), ("expiry", "2026-11-10"),
+                    ("extended", "2026-09-23"), ("new-expiry", "2027-01-10", "2026-09-23"))
+    before = rx.regime_periods(events, "2026-09-22", SPECS)
+    assert before["regime"].tolist() == ["Controls", "Paused"]
+    during = rx.regime_periods(events, "2026-11-30", SPECS)
+    assert during["regime"].tolist() == ["Controls", "Paused", "Paused to 10 Jan 2027"]  # not "Expired"
+    assert during["start"].iloc[-1] == pd.Timestamp("2026-09-23") and during["end"].iloc[-1] == pd.Timestamp("2026-11-30")
+    moved = rx.moved_ends(events, "2026-11-30", SPECS)
+    assert moved[["event_id", "moved_by"]].values.tolist() == [["expiry", "extended"]]
+    assert rx.moved_ends(events, "2026-10-31", SPECS).empty  # the old end had not come yet
+    after = rx.regime_periods(events, "2027-02-01", SPECS)
+    assert after["regime"].tolist()[-2:] == ["Paused to 10 Jan 2027", "Extended pause expired"]
+    assert after["end"].iloc[-2] == pd.Timestamp("2027-01-09")
+
+
+def test_the_regimes_read_the_september_2026_extension():
+    events = rx.load_events()
+    before = rx.regime_periods(events, "2026-09-22")
+    assert not before["regime"].str.contains("extended", case=False).any()
+    after = rx.regime_periods(events, "2026-11-30")
+    last = after.iloc[-1]
+    assert last["event_id"] == "2026-09-23-bessent-truce-extended-to-2027-01-10"
+    assert last["regime"].startswith("Suspension extended to 10 Jan 2027")
+    assert last["also"] == "2026-09-25-mofcom-kl-arrangement-extended"
+    assert "2026-11-10-scheduled-expiry-announcement-70" not in after["event_id"].tolist()
+    assert rx.moved_ends(events, "2026-11-30")["event_id"].tolist() == ["2026-11-10-scheduled-expiry-announcement-70"]
+
+
+def test_the_first_regime_is_read_from_the_ledger():
+    events = ledger(("more", "2025-10-09"), ("controls", "2025-04-04"), ("unrelated", "2018-01-01"))
+    assert rx.first_regime(events, SPECS) == (pd.Timestamp("2025-04-04"), "Controls")
+    assert rx.first_regime(rx.load_events())[0] == pd.Timestamp("2025-04-04")
+    with pytest.raises(ValueError):
+        rx.first_regime(ledger(("unrelated", "2018-01-01")), SPECS)
+
+
+def test_auto_dates_follow_the_first_regime_and_as_of():
+    # Controls on 4 Apr: April is partly controlled, so the baseline is Jul-Mar, nine whole months.
+    assert rx.auto_baseline_end("2025-04-04") == pd.Timestamp("2025-03-31")
+    assert rx.auto_baseline_start("2025-03-31") == pd.Timestamp("2024-07-01")
+    assert rx.auto_baseline_end("2025-04-01") == pd.Timestamp("2025-03-31")
+    assert rx.auto_baseline_end("2025-03-31") == pd.Timestamp("2025-02-28")
+    # Once the baseline has ended: six months before it. Before then: 24 months before as_of's month.
+    assert rx.auto_chart_from("2024-07-01", "2025-03-31", "2025-03-31") == pd.Timestamp("2024-01-01")
+    assert rx.auto_chart_from("2024-07-01", "2025-03-31", "2025-03-30") == pd.Timestamp("2023-03-01")
+    assert rx.auto_chart_from("2024-07-01", "2025-03-31", "2018-06-30") == pd.Timestamp("2016-06-01")
+
+
+def test_resolve_window_with_auto_and_explicit_values():
+    events = rx.load_events()
+    late = rx.resolve_window("2026-11-30", events, **AUTO)
+    assert (late.baseline_start, late.baseline_end, late.chart_from) == (
+        pd.Timestamp("2024-07-01"), pd.Timestamp("2025-03-31"), pd.Timestamp("2024-01-01"))
+    assert late.auto == {"baseline_start", "baseline_end", "chart_from"} and late.first_regime == pd.Timestamp("2025-04-04")
+    early = rx.resolve_window("2020-06-30", events, **AUTO)  # the baseline lies ahead: no error, no index later
+    assert early.chart_from == pd.Timestamp("2018-06-01") and early.baseline_end == pd.Timestamp("2025-03-31")
+    # Only the end given: the start is the nine months ending with it.
+    mixed = rx.resolve_window("2026-11-30", events, baseline_start="auto", baseline_end="2025-09-30", chart_from="2025-01-15")
+    assert (mixed.baseline_start, mixed.chart_from, mixed.auto) == (
+        pd.Timestamp("2025-01-01"), pd.Timestamp("2025-01-01"), {"baseline_start"})
+
+
+@pytest.mark.parametrize("changed, name, message", [
+    ({"chart_from": "2024-01-01"}, "chart_from", "is after as_of 2020-06-30"),
+    ({"baseline_end": "2025-03-31"}, "baseline_end", "not complete on as_of 2020-06-30"),
+    ({"baseline_start": "2019-01-01"}, "baseline_start", "not complete on as_of 2020-06-30"),  # the auto end lies ahead
+    ({"baseline_start": "2019-06-01", "baseline_end": "2019-05-31"}, "baseline_end", "before it starts"),
+    ({"chart_from": 5}, "chart_from", "is not an ISO date"),
+    ({"baseline_end": "31/03/2025"}, "baseline_end", "or 'auto'"),
+])
+def test_an_explicit_value_that_cannot_work_on_as_of_names_its_parameter(changed, name, message):
+    with pytest.raises(ParameterError) as caught:
+        rx.resolve_window("2020-06-30", rx.load_events(), **{**AUTO, **changed})
+    assert caught.value.name == name and message in str(caught.value)
+
+
+def test_check_parameters_refuses_before_any_kernel_starts():
+    rx.check_parameters(as_of="2018-06-30", **AUTO)  # auto works at any date
+    with pytest.raises(ParameterError, match="'chart_from'"):
+        rx.check_parameters(as_of="2018-06-30", **{**AUTO, "chart_from": "2024-01-01"})
+    with pytest.raises(ParameterError, match="'baseline_start': no month from 2019-06-01 to 2019-09-30"):
+        rx.check_parameters(as_of="2020-06-30", **{**AUTO, "baseline_start": "2019-06-01", "baseline_end": "2019-09-30"})
 
 
 def test_small_helpers():
@@ -165,6 +262,10 @@ def test_parameters_are_checked_by_name():
         compute(as_of="soon")
 
 
+def test_defaults_are_today_and_auto():
+    assert DEFAULTS == {"as_of": "today", **AUTO}
+
+
 def test_report_as_of_a_past_date_sees_only_what_had_ended():
     r = compute(as_of="2025-06-30")
     for frame in r.buckets.values():
@@ -172,6 +273,32 @@ def test_report_as_of_a_past_date_sees_only_what_had_ended():
     assert r.regimes["event_id"].tolist() == ["2025-04-04-china-rare-earth-export-controls"]
     assert r.regimes["end"].max() == r.as_of
     assert r.gaps[TOTAL][-1] == pd.Period("2025-02", "M")  # nothing missing after February by then
+    assert r.dates.as_of == r.as_of and r.dates.get(f"rare_earths:{TOTAL}").through == pd.Timestamp("2025-06-30")
+
+
+def test_report_before_any_figure_has_no_rows_and_no_index():
+    r = compute(as_of="2018-06-30")
+    assert r.before_controls and r.first_regime == pd.Timestamp("2025-04-04")
+    assert r.index_missing == rx.BASELINE_INCOMPLETE and r.baseline == {} and r.baseline_spans == []
+    assert all(frame.empty for frame in r.buckets.values()) and r.regimes.empty and r.sources.empty
+    assert r.chart_from == pd.Timestamp("2016-06-01")
+    assert (r.monthly["status"] == "no data").all()  # only missing months
+    assert r.dates.evidence_through is None
+
+
+def test_report_before_the_baseline_ends_shows_figures_without_an_index():
+    r = compute(as_of="2024-12-31")
+    assert r.index_missing == rx.BASELINE_INCOMPLETE
+    assert r.buckets[TOTAL]["period_start"].dt.strftime("%Y-%m").tolist() == ["2019-10", "2024-07", "2024-09", "2024-10"]
+    assert r.buckets[TOTAL]["index"].isna().all()
+    assert r.chart_from == pd.Timestamp("2022-12-01")
+
+
+def test_report_between_the_baseline_and_the_controls_is_indexed_without_regimes():
+    r = compute(as_of="2025-03-31")
+    assert r.has_index and r.before_controls and r.regimes.empty
+    assert r.baseline_spans[-1] == (pd.Timestamp("2025-03-01"), pd.Timestamp("2025-03-31"))
+    assert r.chart_from == pd.Timestamp("2024-01-01")
 
 
 def test_default_report_keeps_gaps_and_the_combined_release():
@@ -183,4 +310,4 @@ def test_default_report_keeps_gaps_and_the_combined_release():
     assert not r.monthly.loc[r.monthly["status"] == "no data", "value"].notna().any()  # gaps are not zeros
     assert len(r.baseline_spans) >= 1 and all(end < pd.Timestamp("2025-04-01") for _, end in r.baseline_spans)
     assert r.regimes["event_id"].is_unique and r.regimes["event_id"].isin(rx.load_events()["event_id"]).all()
-
+    assert [s.key for s in r.dates.series] == list(rx.DATE_KEYS)

@@ -58,7 +58,7 @@ WORLD = tariffs(
 
 def test_parameters_are_checked_by_name():
     def check(scenario, us, cn, time_limited):
-        return ts.check_parameters(as_of="latest", chart_from="2018-01-01", scenario=scenario,
+        return ts.check_parameters(as_of="today", chart_from="2018-01-01", scenario=scenario,
                                    custom_rate_us_on_china=us, custom_rate_china_on_us=cn, time_limited=time_limited)
 
     assert check("custom", 50, 40.5, "continue") == {US: 50.0, CN: 40.5}
@@ -70,6 +70,29 @@ def test_parameters_are_checked_by_name():
         check("extended", 10.0, 10.0, "forever")
     with pytest.raises(ParameterError, match="'chart_from': '2018-13-01' is not an ISO date"):
         ts.obs.iso_date("chart_from", "2018-13-01")
+
+
+def test_a_chart_from_on_or_after_an_explicit_as_of_is_refused_before_the_report_runs():
+    def check(as_of, chart_from):
+        return ts.check_parameters(as_of=as_of, chart_from=chart_from, scenario="snap_back",
+                                   custom_rate_us_on_china=10.0, custom_rate_china_on_us=10.0,
+                                   time_limited="continue")
+
+    check("2018-01-31", "2018-01-01")
+    check("today", "2018-01-01")  # the day is known only when the report runs: compute checks it then
+    with pytest.raises(ParameterError, match="'chart_from': '2025-01-01' must be before as_of \\(2024-06-30\\)"):
+        check("2024-06-30", "2025-01-01")
+    with pytest.raises(ParameterError, match="'chart_from'"):
+        check("2018-01-01", "2018-01-01")  # a chart of no days
+
+
+def test_first_layer_is_the_earliest_headline_row_above_zero_in_either_direction():
+    # The listed-goods layer (2019) comes before every all-goods layer (2025); averages do not count.
+    averages = tariffs(("2017-01-01", US, "piie_average", 3, False)).assign(kind="average")
+    first = ts.first_layer(pd.concat([WORLD, averages], ignore_index=True))
+    assert first == ts.FirstLayer(pd.Timestamp("2019-01-01"), US, "listed")
+    assert ts.first_layer(WORLD[WORLD["in_stack"]]) == ts.FirstLayer(pd.Timestamp("2025-02-01"), US, "fent")
+    assert ts.first_layer(WORLD.iloc[0:0]) is None
 
 
 def test_known_tariffs_keep_only_rows_in_effect_by_as_of():
@@ -234,7 +257,7 @@ def test_report_on_real_data_before_the_extension():
 
 
 def test_report_on_real_data_reads_the_extended_cliff_and_calls_the_voided_suspension_moot():
-    r = report()
+    r = report(as_of="2026-12-01")
     us, cn = r.outlooks[US], r.outlooks[CN]
     # The September 2026 extension moved China's suspension to 10 Jan 2027; that sets the cliff.
     assert r.cliff == pd.Timestamp("2027-01-10") and not r.cliff_passed
@@ -244,3 +267,29 @@ def test_report_on_real_data_reads_the_extended_cliff_and_calls_the_voided_suspe
     text = tr.scenario_text(r)
     assert "moot" in text and "not a forecast" in text and "10 Jan 2027" in text
     assert set(r.sources["source_id"]) >= {us.suspension.source_id, cn.suspension.source_id}
+
+
+def test_report_states_its_dates_for_the_tariff_series():
+    r = report(as_of="2025-06-30")
+    assert [s.key for s in r.dates.series] == ["tariff_rates", "tariff_averages", "events", "commitments"]
+    assert r.dates.as_of == r.as_of == pd.Timestamp("2025-06-30")
+    # The newest tariff change by then: the Geneva cuts of 14 May 2025.
+    assert r.dates.get("tariff_rates").through == pd.Timestamp("2025-05-14")
+
+
+def test_report_before_the_first_tariff_layer_computes_with_nothing_in_force():
+    r = report(as_of="2018-06-30")
+    assert r.first_layer == ts.FirstLayer(pd.Timestamp("2018-12-01"), US, "section_301")
+    assert r.before_first_layer and not r.any_layer and r.cliff is None
+    assert all(o.sourced_rate == 0 and o.listed.empty for o in r.outlooks.values())
+    # PIIE's average is dated before the as-of date, so it is the only row; the chart frame keeps every column.
+    assert r.chart["kind"].unique().tolist() == ["average"] and {"y0", "y1", "end"} <= set(r.chart.columns)
+    assert "source_id" in r.sources.columns and r.detail is None and r.events.empty
+
+
+def test_report_between_the_first_listed_layer_and_the_first_all_goods_layer():
+    r = report(as_of="2020-06-30")
+    us = r.outlooks[US]
+    assert r.any_layer and not r.before_first_layer
+    assert us.sourced_rate == 0 and us.listed.to_dict() == {"section_301": 25.0}
+    assert "stack" not in set(r.chart["kind"]) and "listed" in set(r.chart["kind"])
