@@ -133,7 +133,12 @@ class Stamp:
         rows = []
         for name, default in self.defaults.items():
             value = self.parameters.get(name, default)
-            marker = "" if name not in self.parameters else " <em>(set for this run)</em>"
+            if name not in self.parameters:
+                marker = ""
+            elif default == "today" and value == self.compiled:
+                marker = " <em>(the default, today, as resolved by the build)</em>"
+            else:
+                marker = " <em>(set for this run)</em>"
             rows.append(f"<code>{escape(name)} = {escape(repr(value))}</code>{marker}")
         vintage = f" · data vintage <strong>{escape(self.vintage)}</strong>" if self.vintage else ""
         return (

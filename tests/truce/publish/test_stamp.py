@@ -84,3 +84,9 @@ def test_matching_vintage_picks_the_newest_identical_snapshot(tmp_path):
     (data / "x.csv").write_text("3\n")
     assert stamp.matching_vintage([data / "x.csv"], root) is None
     assert stamp.matching_vintage([data / "x.csv"], tmp_path / "none") is None
+
+
+def test_an_as_of_resolved_from_today_is_not_called_set_for_this_run():
+    html = make(parameters={"as_of": "2026-05-21"}).header_html()  # the compiled date: today, resolved
+    assert "as_of = &#x27;2026-05-21&#x27;</code> <em>(the default, today, as resolved by the build)</em>" in html
+    assert "(set for this run)" in make(parameters={"as_of": "2026-01-31"}).header_html()
