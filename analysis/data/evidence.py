@@ -126,9 +126,13 @@ def through(spec: SeriesSpec, as_of, frames: dict | None = None, grade: str = MI
     return _newest(dated_rows(spec, frames), as_of, grade)
 
 
+def at_least(rows: pd.DataFrame, grade: str = MIN_GRADE) -> pd.Series:
+    """Which of :func:`dated_rows`' rows rest on a source graded ``grade`` or better."""
+    return rows["reliability"].isin(GRADES[:GRADES.index(grade) + 1])
+
+
 def _newest(rows: pd.DataFrame, as_of, grade: str) -> pd.Timestamp | None:
-    good = rows["reliability"].isin(GRADES[:GRADES.index(grade) + 1])
-    usable = rows[good & (rows["when"] <= pd.Timestamp(as_of))]
+    usable = rows[at_least(rows, grade) & (rows["when"] <= pd.Timestamp(as_of))]
     return None if usable.empty else pd.Timestamp(usable["when"].max())
 
 

@@ -544,8 +544,7 @@ class Frames:
         """Sorted dates the graded rows of one series speak for (:func:`analysis.data.evidence.dated_rows`)."""
         if key not in self.evidence_dates:
             rows = evidence.dated_rows(evidence.SERIES[key], self.by_name)
-            graded = rows["reliability"].isin(evidence.GRADES[:evidence.GRADES.index(evidence.MIN_GRADE) + 1])
-            self.evidence_dates[key] = rows.loc[graded, "when"].sort_values().reset_index(drop=True)
+            self.evidence_dates[key] = rows.loc[evidence.at_least(rows), "when"].sort_values().reset_index(drop=True)
         return self.evidence_dates[key]
 
     def evidence_through(self, as_of, keys) -> pd.Timestamp | None:
