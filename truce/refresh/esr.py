@@ -23,6 +23,13 @@ to ``weekEndingDate``. A total is never negative, does not depend on every
 earlier week being present, and takes in USDA's revisions of earlier weeks;
 weekly net sales would be negative after cancellations (the schema forbids
 negative amounts) and their sum drifts from the published totals.
+
+The running total also holds new-crop sales booked before 1 September (they
+were the previous year's ``nextMYOutstandingSales``), and leaves out sales for
+the following year. Re-basing a pledge that spans 1 September needs those
+next-year figures (:mod:`analysis.domain.usda_sales`), so each week's
+``nextMYOutstandingSales`` is kept as a ``usda_next_my_sales_to_cn`` row over
+the same period, once the data package lists that series.
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ from decimal import Decimal
 
 import requests
 
+from analysis.domain.usda_sales import NEXT_YEAR_SERIES, label, marketing_year, marketing_year_start
 from truce.refresh.errors import ResponseError
 from truce.refresh.http import Fetched, format_number, http_get
 
@@ -83,37 +91,17 @@ SOURCE_ROW = {
 
 @dataclass(frozen=True)
 class Week:
-    """One validated ESR record: total commitments to China as of a week's end."""
+    """One validated ESR record: total commitments to China as of a week's end.
+
+    ``next_year_sales`` is USDA's outstanding sales for the following
+    marketing year (all of them still to ship): what re-basing a
+    calendar-year pledge across 1 September needs to subtract or add
+    (:mod:`analysis.domain.usda_sales`).
+    """
 
     week_ending: date
     total_commitment: Decimal | int
-
-
-def marketing_year(day: date) -> int:
-    """ESR marketing-year number of the soybean year containing ``day``.
-
-    >>> marketing_year(date(2025, 8, 31)), marketing_year(date(2025, 9, 1)), marketing_year(date(2026, 1, 15))
-    (2025, 2026, 2026)
-    """
-    return day.year + 1 if day.month >= 9 else day.year
-
-
-def marketing_year_start(market_year: int) -> date:
-    """First day (1 September) of ESR marketing year ``market_year``.
-
-    >>> marketing_year_start(2026)
-    datetime.date(2025, 9, 1)
-    """
-    return date(market_year - 1, 9, 1)
-
-
-def label(market_year: int) -> str:
-    """Spell a marketing year the way USDA does.
-
-    >>> label(2026)
-    'MY2025/26'
-    """
-    return f"MY{market_year - 1}/{market_year % 100:02d}"
+    next_year_sales: Decimal | int = 0
 
 
 def url(market_year: int) -> str:
@@ -215,10 +203,10 @@ def parse(content: bytes, where: str, market_year: int) -> list[Week]:
                         index, "weekEndingDate")
         if week_ending in weeks:
             raise _fail(where, f"week ending {week_ending} appears twice", index, "weekEndingDate")
-        total = record["currentMYTotalCommitment"]
-        if total < 0:
-            raise _fail(where, f"a total commitment cannot be negative ({total})", index, "currentMYTotalCommitment")
-        weeks[week_ending] = Week(week_ending, total)
+        for name in ("currentMYTotalCommitment", "nextMYOutstandingSales"):
+            if record[name] < 0:
+                raise _fail(where, f"a total cannot be negative ({record[name]})", index, name)
+        weeks[week_ending] = Week(week_ending, record["currentMYTotalCommitment"], record["nextMYOutstandingSales"])
     return [weeks[d] for d in sorted(weeks)]
 
 
@@ -248,3 +236,28 @@ def rows(weeks: list[Week], market_year: int) -> list[dict]:
                     f"before 1 Sep, not sales for the next year",
         })
     return out
+
+
+def next_year_rows(weeks: list[Week], market_year: int) -> list[dict]:
+    """``usda_next_my_sales_to_cn`` rows: next-year sales on the books at each week's end.
+
+    Same period as the week's running total (1 September to the week's end,
+    the only time such sales can be booked), a different series: it is
+    another quantity, not a rival figure for the same one. The refresh writes
+    them only once the data package lists the series (see :func:`truce.refresh.run.run`).
+    """
+    start = marketing_year_start(market_year).isoformat()
+    return [{
+        "series": NEXT_YEAR_SERIES,
+        "period_start": start,
+        "period_end": week.week_ending.isoformat(),
+        "value": format_number(week.next_year_sales),
+        "unit": "t",
+        "bound": "exact",
+        "derived": "false",
+        "derivation": "",
+        "preferred": "true",
+        "source_id": SOURCE_ID,
+        "note": f"ESR outstanding sales to China for {label(market_year + 1)} (the next marketing year), booked "
+                f"during {label(market_year)} up to the week ending {week.week_ending}",
+    } for week in weeks]

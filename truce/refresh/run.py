@@ -239,16 +239,22 @@ def _collect(wanted, keys, session, today: date, accessed: str) -> Collected:
     out = Collected()
     if "usda-esr" in wanted:
         weeks_by_year = []
+        # Next-year sales are what re-basing a calendar-year pledge across 1 September needs
+        # (analysis.domain.usda_sales); they are written once the data package has their series.
+        next_year = esr_client.NEXT_YEAR_SERIES in _enum_rank(SOYBEANS, "series")
         for market_year in esr_client.market_years(today):
             got = esr_client.fetch(session, market_year, keys["usda-esr"])
             weeks = esr_client.parse(got.content, got.url, market_year)
             out.fetched.append(got)
             out.rows += esr_client.rows(weeks, market_year)
+            if next_year:
+                out.rows += esr_client.next_year_rows(weeks, market_year)
             weeks_by_year.append(f"{esr_client.label(market_year)}: {len(weeks)} weeks"
                                  + (f" to {weeks[-1].week_ending}" if weeks else ""))
         out.source_rows.append({**esr_client.SOURCE_ROW, "accessed": accessed})
         out.source_ids[esr_client.SOURCE] = esr_client.SOURCE_ID
-        out.summary.append(f"usda-esr: {', '.join(weeks_by_year)}")
+        out.summary.append(f"usda-esr: {', '.join(weeks_by_year)}"
+                           + (" (with next-year sales)" if next_year else ""))
     if "census" in wanted:
         got = census_client.fetch(session, keys["census"])
         months = census_client.parse(got.content, got.url)

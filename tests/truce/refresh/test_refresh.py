@@ -185,7 +185,8 @@ def test_refresh_adds_rows_flips_preferred_and_validates(data):
     code, out = run(data, session)
     assert code == 0, out
     after = rows_of(data / "soybeans.csv")
-    assert len(after) == len(before) + 8 + 3 + 7 * 2
+    # ESR: 8 + 3 weeks, each a sales total and a next-year row; Census: 7 months in tonnes and dollars.
+    assert len(after) == len(before) + (8 + 3) * 2 + 7 * 2
     assert loaders.validate_all(data) == []
 
     # ESR: the week's total commitment as a running total from 1 September.
@@ -424,6 +425,8 @@ SCHEMA_CHANGES = {
                           f"usda-esr: {ESR_URLS[2026]}: record 3: field 'currentMYTotalCommitment': field is missing"),
     "esr wrong type": (esr_with(lambda r: r[1].update(weeklyExports="1,200")),
                        "record 1: field 'weeklyExports': expected a number, got '1,200'"),
+    "esr negative next-year sales": (esr_with(lambda r: r[7].update(nextMYOutstandingSales=-5)),
+                                     "record 7: field 'nextMYOutstandingSales': a total cannot be negative (-5)"),
     "esr other unit": (esr_with(lambda r: r[0].update(unitId=2)), "record 0: field 'unitId': expected 1, got 2"),
     "esr not a list": ({**normal_routes(), ESR_URLS[2026]: (200, b'{"message": "API key required"}')},
                        "expected a JSON array of weekly records, got a JSON object"),
