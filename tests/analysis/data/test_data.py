@@ -129,7 +129,7 @@ CASES = {
                      lambda p: f"{p}:2: actor: 'Mars' is not one of: US, China, both, court"),
     "duplicate key": ("truces", duplicate_line(2), lambda p: f"{p}:7: truce_id: duplicate key"),
     "empty file": ("phase_one", "empty", lambda p: f"{p}:1: file is empty (expected a header row)"),
-    "too many fields": ("tariffs", add_field(3), lambda p: f"{p}:3: expected 12 fields, found 13"),
+    "too many fields": ("tariffs", add_field(3), lambda p: f"{p}:3: expected 13 fields, found 14"),
 }
 
 
