@@ -27,7 +27,10 @@ from analysis.data import series as obs
 from analysis.errors import ParameterError
 
 DAYS_PER_MONTH = 365.25 / 12
-STATUSES = ("met", "on track", "behind", "missed")
+# What a series says about a pledge on a date (see :func:`status`). Only the first four judge progress
+# against the target; the others say the evidence is missing and must not be read as a verdict.
+STATUSES = ("met", "on track", "behind", "missed", "no figure since", "unresolved", "no figure")
+JUDGED = ("met", "on track", "behind", "missed")
 # The metric of the soybean purchase pledges the tracker and the durability index measure; other
 # tonnage pledges (coal for 2027-28) have no series here to measure them with.
 SOYBEAN_METRIC = "us_soybean_purchases"
@@ -87,6 +90,11 @@ class SeriesSpec:
     label: str
     kind: str  # "monthly": flows per month; "since_start": totals since the commitment began
     basis: str
+    official: bool = True  # a government statistic (USDA, China customs, US Census), not a tally by traders
+    purchases: bool = True  # counts purchases when made (sales, tallies), not shipments or arrivals, which lag them
+    # The kind of flow whose seasonal profile the data hold for this series ("arrivals": China customs
+    # monthly arrivals); None when no profile of the same kind of flow is sourced, so it is pro-rated linearly.
+    profile: str | None = None
 
 
 SERIES = {
@@ -97,23 +105,29 @@ SERIES = {
     "reported_purchases_to_cn": SeriesSpec(
         "Purchases reported by traders and officials", "since_start",
         "Estimates by traders, officials and analysts; they include cargoes not yet confirmed by USDA.",
+        official=False,
     ),
     "cn_customs_imports_from_us": SeriesSpec(
-        "China customs imports from the US", "monthly",
+        "China customs arrivals from the US (lags purchases)", "monthly",
         "China's customs arrivals of US soybeans: they lag purchases by the one to three months a cargo takes.",
+        profile="arrivals", purchases=False,
     ),
     "us_exports_to_cn": SeriesSpec(
         "US exports to China (Census/USDA)", "monthly",
-        "US export statistics: shipments leaving US ports.",
+        "US export statistics: shipments leaving US ports.", purchases=False,
     ),
 }
+# The series whose seasonal profile each kind of flow takes (only arrivals have several sourced years).
+PROFILE_SERIES = {"arrivals": "cn_customs_imports_from_us"}
+# At most this many full calendar years of a profile are averaged by default (the latest ones before a pledge).
+PROFILE_MAX_YEARS = 5
 BASELINE_SERIES = "cn_customs_imports_from_us"
 # Rows that count as "since the commitment began" may start a few days either side of it:
 # sources date the truce by the summit, the announcement or "late October".
 START_TOLERANCE_DAYS = 7
-# How the purchases report measures a tonnage pledge with its notebook's default parameters
-# (flow_series, method); other reports that score pledges measure them the same way. The default
-# baseline year follows the pledge and the date (:func:`auto_baseline_year`).
+# The series and path other reports (durability) score tonnage pledges with. The purchases report's own
+# default series is "auto" (:func:`default_series`), which on the dates USDA has a figure for a pledge gives
+# this one; its default seasonal profile follows the pledge and the date (:func:`auto_profile_years`).
 PURCHASES_FLOW_SERIES = "usda_sales_to_cn"
 PURCHASES_METHOD = "seasonal"
 # What :func:`auto_baseline_year` gives the pledges that start in 2025 (kept for callers that fixed it).
@@ -393,40 +407,59 @@ def percent_fulfilled(commitment: Commitment, achieved: float) -> float:
 
 
 def status(commitment: Commitment, achieved: float, expected: float, as_of) -> str:
-    """Classify progress as ``met``, ``on track``, ``behind`` or ``missed``.
+    """Classify one figure, counted through ``as_of``, as ``met``, ``on track``, ``behind`` or ``missed``.
 
-    ``met`` once the target is reached (at any time); ``missed`` when the
-    deadline has passed without it; otherwise ``on track`` if purchases are at
-    or above the pro-rated ``expected`` amount and ``behind`` if not.
+    ``met`` once the target is reached; ``missed`` when the figure is dated at or after the deadline and
+    below the target; otherwise ``on track`` if it is at or above the pro-rated ``expected`` amount on
+    the same date and ``behind`` if not. ``as_of`` here is the date the figure counts through, not the
+    report date: :func:`evaluate` never judges a figure at a later date than its own.
 
     >>> c = Commitment("x", 100, "2026-01-01", "2026-01-31")
-    >>> [status(c, a, 50, d) for a, d in [(100, "2026-01-10"), (60, "2026-01-16"), (40, "2026-01-16"), (99, "2026-02-01")]]
+    >>> [status(c, a, 50, d) for a, d in [(100, "2026-01-10"), (60, "2026-01-16"), (40, "2026-01-16"), (99, "2026-01-31")]]
     ['met', 'on track', 'behind', 'missed']
     """
     if achieved >= commitment.target:
         return "met"
-    if pd.Timestamp(as_of) > commitment.deadline:
+    if pd.Timestamp(as_of) >= commitment.deadline:
         return "missed"
     return "on track" if achieved >= expected else "behind"
 
 
 @dataclass(frozen=True)
+class Reading:
+    """A figure or status reading that shows a pledge met, with where it comes from."""
+
+    label: str  # the series, or "status recorded in commitments.csv"
+    source_id: str
+    date: pd.Timestamp  # the date the figure counts through, or of the status reading
+    value: float | None  # None for a status reading with no figure
+    lower_bound: bool = False
+
+
+@dataclass(frozen=True)
 class Progress:
-    """Everything a report says about one commitment as of one date."""
+    """What one series says about one commitment as of one date, judged at the series' last figure."""
 
     commitment: Commitment
     as_of: pd.Timestamp
-    achieved: float
-    counted_through: pd.Timestamp | None
+    achieved: float  # the figure the status rests on (0 when there is none)
+    counted_through: pd.Timestamp | None  # the date it counts through
     lower_bound: bool
-    expected: float
+    expected: float  # the target path at counted_through (or at the date judged, with no figure)
     method: str
     percent: float
     days_left: int
-    required_per_day: float | None
+    required_per_day: float | None  # from the last figure to the deadline; None once the deadline has passed
     trailing_per_day: float | None
-    projected: pd.Timestamp | None
-    status: str
+    projected: pd.Timestamp | None  # from the last figure at the recent pace; None once the deadline has passed
+    status: str  # one of STATUSES
+    status_date: pd.Timestamp | None = None  # the date the status speaks for (see :func:`evaluate`)
+    met_by: Reading | None = None  # set when another source shows the pledge met and this series does not
+
+    @property
+    def judged(self) -> bool:
+        """True when the status is a verdict; False when it says a figure is missing (no figure, no figure since, unresolved)."""
+        return self.status in JUDGED
 
 
 def evaluate(
@@ -437,59 +470,120 @@ def evaluate(
     weights: pd.Series | None = None,
     window_days: int = 90,
     lower_bound: bool = False,
+    bounds: pd.Series | None = None,
+    met_elsewhere: Reading | None = None,
 ) -> Progress:
-    """Measure a commitment against a cumulative curve as of one date.
+    """Judge a commitment at the last figure of a cumulative curve known on ``as_of``.
 
-    Purchases are counted through ``min(as_of, deadline)``: what arrives after
-    the deadline does not rescue a missed target. The expected amount uses the
-    seasonal path when ``weights`` are given, else the linear one.
+    The figure is compared with the target path *at the date it counts through*, never with
+    the path at ``as_of``, and the status names that date (``status_date``):
+
+    - ``met``: a figure counted through the deadline or earlier is at or above the target
+      (the date is the first such figure), or ``met_elsewhere`` gives another source that
+      shows it (``met_by`` names it);
+    - ``missed``: a figure dated at or after the deadline is below the target and not a
+      lower bound (a floor below the target cannot show a miss: ``unresolved``);
+    - ``no figure since``: the deadline has passed and the last figure predates it;
+    - ``on track`` / ``behind``: before the deadline, the last figure against the path then;
+    - ``no figure``: the curve has no figure by ``as_of``.
+
+    The recent pace, the pace needed and the projected completion run from the last figure;
+    the last two are dropped once the deadline has passed (``None``).
 
     Parameters
     ----------
     commitment : Commitment
     curve : Series
-        Cumulative purchases indexed by the date they count through.
+        Cumulative purchases indexed by the date they count through. A cumulative total cannot
+        fall, so the curve is read as its running maximum.
     as_of : date-like
     weights : Series, optional
-        Monthly baseline shares from :func:`seasonal_weights`.
+        Monthly shares from :func:`seasonal_weights` for the seasonal path; linear without.
     window_days : int
         Trailing window for the run-rate.
     lower_bound : bool
-        True when the curve is known to undercount (missing months, "at least" figures).
+        True when every figure of the curve may undercount (missing months).
+    bounds : Series, optional
+        Per figure of ``curve``: True where that figure is a floor ("at least").
+    met_elsewhere : Reading, optional
+        Another graded source showing the target met by ``as_of``.
     """
     as_of = pd.Timestamp(as_of)
-    through = min(as_of, commitment.deadline)
-    achieved, counted = achieved_by(curve, through)
-    expected = (
-        seasonal_target(commitment, through, weights) if weights is not None else linear_target(commitment, through)
-    )
-    rate = trailing_rate(curve, commitment.start, through, window_days)
+    curve = curve[curve.index <= as_of].sort_index().cummax()
+
+    def floor(when) -> bool:
+        return lower_bound or bool(bounds is not None and when in bounds.index and bool(bounds[when]))
+
+    def path(when) -> float:
+        return seasonal_target(commitment, when, weights) if weights is not None else linear_target(commitment, when)
+
+    by_deadline = curve[curve.index <= commitment.deadline]
+    reached = by_deadline[by_deadline >= commitment.target]
+    met_by = None
+    if len(reached):
+        verdict, status_date = "met", reached.index[0]
+        counted = by_deadline.index[-1]
+    else:
+        counted = curve.index[-1] if len(curve) else None
+        if met_elsewhere is not None and met_elsewhere.date <= as_of:
+            verdict, status_date, met_by = "met", met_elsewhere.date, met_elsewhere
+        elif counted is None:
+            verdict, status_date = "no figure", None
+        elif counted >= commitment.deadline:
+            verdict, status_date = ("unresolved" if floor(counted) else "missed"), counted
+        elif as_of > commitment.deadline:
+            verdict, status_date = "no figure since", counted
+        else:
+            verdict, status_date = status(commitment, float(curve[counted]), path(counted), counted), counted
+    achieved = 0.0 if counted is None else float(curve[counted])
+    open_ = verdict != "met" and as_of <= commitment.deadline
+    rate = trailing_rate(curve, commitment.start, counted, window_days) if counted is not None else None
+    start = counted if counted is not None else commitment.start - pd.Timedelta(days=1)
     return Progress(
         commitment=commitment,
         as_of=as_of,
         achieved=achieved,
         counted_through=counted,
-        lower_bound=lower_bound,
-        expected=expected,
+        lower_bound=counted is not None and floor(counted),
+        expected=path(min(counted if counted is not None else as_of, commitment.deadline)),
         method="seasonal" if weights is not None else "linear",
         percent=percent_fulfilled(commitment, achieved),
         days_left=max((commitment.deadline - as_of).days, 0),
-        required_per_day=required_rate(commitment, achieved, as_of),
+        required_per_day=(0.0 if verdict == "met" else required_rate(commitment, achieved, start) if open_ else None),
         trailing_per_day=rate,
-        projected=projected_completion(commitment, achieved, rate, as_of),
-        status=status(commitment, achieved, expected, as_of),
+        projected=projected_completion(commitment, achieved, rate, start) if open_ and counted is not None else None,
+        status=verdict,
+        status_date=status_date,
+        met_by=met_by,
     )
 
 
 def since_start_curve(rows: pd.DataFrame, commitment: Commitment) -> tuple[pd.Series, pd.DataFrame]:
-    """Cumulative curve from rows that total purchases since the commitment began."""
+    """Cumulative curve from rows that total purchases since the commitment began, as a running maximum.
+
+    A total since a fixed start cannot fall: a later figure below an earlier one is a
+    lower-bound tally or a narrower count, not a fall in purchases, so the curve holds the
+    highest figure so far. ``used`` keeps each row's own figure, with ``running_max`` (the
+    curve's value on that date), ``held`` (True where an earlier, higher figure sets it) and
+    ``running_floor`` (True where the figure setting it is an "at least" figure).
+    """
     tolerance = pd.Timedelta(days=START_TOLERANCE_DAYS)
     near_start = (rows["period_start"] - commitment.start).abs() <= tolerance
     # A one-day row is a single sale, not a running total, unless it is the first day itself.
     is_total = (rows["period_end"] > rows["period_start"]) | (rows["period_start"] == commitment.start)
     used = rows[near_start & is_total]
-    used = used.sort_values("period_end").drop_duplicates("period_end", keep="last")
-    return pd.Series(used["value"].to_numpy(), index=pd.DatetimeIndex(used["period_end"])), used
+    used = used.sort_values("period_end").drop_duplicates("period_end", keep="last").copy()
+    bounds = used["bound"] if "bound" in used else pd.Series("exact", index=used.index)
+    best, best_floor, running, floors = -math.inf, False, [], []
+    for value, bound in zip(used["value"], bounds):
+        if value >= best:
+            best, best_floor = value, bound == "at_least"
+        running.append(best)
+        floors.append(best_floor)
+    used["running_max"] = running
+    used["held"] = used["running_max"] > used["value"]
+    used["running_floor"] = floors
+    return pd.Series(running, index=pd.DatetimeIndex(used["period_end"]), dtype="float64"), used
 
 
 def baseline_weights(soybeans: pd.DataFrame, year: int, as_of=None) -> tuple[pd.Series, pd.DataFrame]:
@@ -540,6 +634,192 @@ def auto_baseline_year(soybeans: pd.DataFrame, start, as_of) -> int:
     raise ParameterError("baseline_year", f"no calendar year before {pd.Timestamp(start).year} has a China customs "
                                           f"figure for every month by as_of {pd.Timestamp(as_of).date()}; "
                                           f"give a baseline_year or set method to linear")
+
+
+def profile_years(soybeans: pd.DataFrame, start, as_of, max_years: int = PROFILE_MAX_YEARS) -> list[int]:
+    """Full calendar years of China's customs arrivals before a pledge starting on ``start``, newest first.
+
+    A year counts when it had ended by ``as_of`` and the customs figures known then give each
+    of its months (a combined January-February release covers both). At most ``max_years``.
+    """
+    rows = obs.preferred(soybeans, BASELINE_SERIES, "t")
+    first = int(rows["period_start"].dt.year.min()) if len(rows) else pd.Timestamp(start).year
+    years = []
+    for year in range(pd.Timestamp(start).year - 1, first - 1, -1):
+        try:
+            baseline_weights(soybeans, year, as_of)
+        except ParameterError:
+            continue
+        years.append(year)
+        if len(years) == max_years:
+            break
+    return years
+
+
+def auto_profile_years(soybeans: pd.DataFrame, start, as_of) -> tuple[int, ...]:
+    """The default seasonal profile's years for a pledge starting on ``start``, oldest first.
+
+    Every full calendar year of customs arrivals before the pledge (:func:`profile_years`).
+
+    Raises
+    ------
+    ParameterError
+        If there is none (naming ``baseline_year``).
+    """
+    years = profile_years(soybeans, start, as_of)
+    if not years:
+        raise ParameterError("baseline_year", f"no calendar year before {pd.Timestamp(start).year} has a China customs "
+                                              f"figure for every month by as_of {pd.Timestamp(as_of).date()}; "
+                                              f"give a baseline_year or set method to linear")
+    return tuple(sorted(years))
+
+
+def profile_weights(soybeans: pd.DataFrame, years, as_of=None) -> tuple[pd.Series, pd.DataFrame]:
+    """Monthly shares of China's customs arrivals averaged over ``years`` (each year weighs the same).
+
+    Averaging shares rather than tonnes keeps a large year from setting the rhythm alone.
+
+    Returns
+    -------
+    (Series, DataFrame)
+        Weights for months 1..12 summing to 1, and the monthly rows they rest on.
+    """
+    found = [baseline_weights(soybeans, year, as_of) for year in years]
+    weights = sum(w for w, _ in found) / len(found)
+    return weights / weights.sum(), pd.concat([rows for _, rows in found], ignore_index=True)
+
+
+def default_series(progress: dict) -> str | None:
+    """The series that measures a pledge by default, from each series' :class:`Progress` (``None``: no figure).
+
+    The rule, in order: only a series with a figure counted from the pledge's start (it covers
+    the pledge period); official statistics (USDA, China customs, US Census) before traders'
+    and officials' tallies; counts of purchases (sales) before shipments and arrivals, which
+    lag them; then the most recent counted-through date; on a tie, the order of :data:`SERIES`.
+    ``None`` when no series has a figure.
+
+    >>> P = lambda d: type("P", (), {"counted_through": None if d is None else pd.Timestamp(d)})()
+    >>> default_series({"usda_sales_to_cn": P("2026-01-08"), "reported_purchases_to_cn": P("2026-01-20"),
+    ...                 "cn_customs_imports_from_us": P("2025-12-31"), "us_exports_to_cn": P(None)})
+    'usda_sales_to_cn'
+    >>> default_series({"usda_sales_to_cn": P(None), "reported_purchases_to_cn": P("2026-09-21")})
+    'reported_purchases_to_cn'
+    """
+    order = list(SERIES)
+    candidates = [name for name, p in progress.items() if p is not None and p.counted_through is not None]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda n: (not SERIES[n].official, not SERIES[n].purchases,
+                                          -progress[n].counted_through.value, order.index(n)))
+
+
+def recorded_met(record: pd.Series, as_of, sources: pd.DataFrame) -> Reading | None:
+    """The commitments file's own reading that a pledge was met, if dated by ``as_of`` and graded in sources.csv."""
+    graded = set(sources.loc[sources["reliability"].notna(), "source_id"])
+    if (record.get("status") == "met" and pd.notna(record.get("status_as_of"))
+            and pd.Timestamp(record["status_as_of"]) <= pd.Timestamp(as_of)
+            and record.get("evidence_source_id") in graded):
+        return Reading("status recorded in commitments.csv", record["evidence_source_id"],
+                       pd.Timestamp(record["status_as_of"]), None)
+    return None
+
+
+# Purchase pledges by what they count: the live-pledge table measures each in its own unit.
+PURCHASE_METRICS = ("us_soybean_purchases", "us_agricultural_purchases", "aircraft_purchases", "us_energy_purchases",
+                    "us_coal_purchases")
+# commitments.csv has no field for a yearly target; a description saying "a year" marks one (the farm-goods pledge).
+YEARLY_WORDS = " a year"
+
+
+def _known_unreplaced(commitments: pd.DataFrame, as_of) -> pd.DataFrame:
+    as_of = pd.Timestamp(as_of)
+    known = commitments[commitments["announced"] <= as_of]
+    return known[~known["commitment_id"].isin(set(known["supersedes"].dropna()))]
+
+
+def live_purchase_pledges(commitments: pd.DataFrame, as_of) -> pd.DataFrame:
+    """Purchase pledges with a target in force on ``as_of``: announced, begun, not replaced, deadline not passed.
+
+    >>> c = pd.DataFrame({"commitment_id": ["a", "b", "c"], "metric": "us_soybean_purchases", "target": 1.0,
+    ...                   "supersedes": None, "announced": pd.to_datetime(["2025-10-30"] * 3),
+    ...                   "start": pd.to_datetime(["2025-10-30", "2026-01-01", "2027-01-01"]),
+    ...                   "deadline": pd.to_datetime(["2026-02-28", "2026-12-31", None])})
+    >>> live_purchase_pledges(c, "2026-03-01")["commitment_id"].tolist()
+    ['b']
+    """
+    as_of = pd.Timestamp(as_of)
+    known = _known_unreplaced(commitments, as_of)
+    known = known[known["metric"].isin(PURCHASE_METRICS) & known["target"].notna()]
+    live = known[(known["start"] <= as_of) & (known["deadline"].isna() | (known["deadline"] >= as_of))]
+    return live.sort_values(["start", "commitment_id"]).reset_index(drop=True)
+
+
+def upcoming_purchase_pledges(commitments: pd.DataFrame, as_of) -> pd.DataFrame:
+    """Purchase pledges with a target announced by ``as_of`` that had not begun then."""
+    as_of = pd.Timestamp(as_of)
+    known = _known_unreplaced(commitments, as_of)
+    known = known[known["metric"].isin(PURCHASE_METRICS) & known["target"].notna() & (known["start"] > as_of)]
+    return known.sort_values(["start", "commitment_id"]).reset_index(drop=True)
+
+
+def past_soybean_pledges(commitments: pd.DataFrame, as_of) -> pd.DataFrame:
+    """Soybean tonnage pledges known on ``as_of`` that are history then: deadline passed, or replaced.
+
+    Adds ``replaced_by`` (the id of the pledge known by ``as_of`` that names it in ``supersedes``, or None).
+    """
+    as_of = pd.Timestamp(as_of)
+    known = soybean_pledges(commitments)
+    known = known[known["announced"] <= as_of]
+    replacing = known.dropna(subset=["supersedes"]).set_index("supersedes")["commitment_id"]
+    past = known[(known["deadline"] < as_of) | known["commitment_id"].isin(replacing.index)].copy()
+    past["replaced_by"] = [replacing.get(i) for i in past["commitment_id"]]
+    return past.sort_values(["start", "deadline", "commitment_id"]).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Tranche:
+    """The part of a yearly target due in one calendar year, pro-rated by days from the pledge's start."""
+
+    year: int
+    start: pd.Timestamp
+    end: pd.Timestamp
+    days: int
+    year_days: int
+    per_year: float
+
+    @property
+    def amount(self) -> float:
+        return self.per_year * self.days / self.year_days
+
+    def due(self, when) -> float:
+        """The part of :attr:`amount` due by the end of ``when``, spread evenly over the tranche's days."""
+        elapsed = min(max((pd.Timestamp(when) - self.start).days + 1, 0), self.days)
+        return self.amount * elapsed / self.days
+
+
+def is_yearly(record: pd.Series) -> bool:
+    """True when the pledge's target is an amount a year (its description says so)."""
+    return YEARLY_WORDS in str(record.get("description", ""))
+
+
+def yearly_tranche(record: pd.Series, as_of) -> Tranche:
+    """The calendar-year part of a yearly target that contains ``as_of`` (or the pledge's first year before it).
+
+    A first year that begins after 1 January is pro-rated by its days.
+
+    >>> r = pd.Series({"target": 17e9, "start": pd.Timestamp("2026-05-17"), "deadline": pd.Timestamp("2028-12-31")})
+    >>> t = yearly_tranche(r, "2026-12-03")
+    >>> (t.days, t.year_days, round(t.amount / 1e9, 3))
+    (229, 365, 10.666)
+    """
+    as_of = pd.Timestamp(as_of)
+    year = max(as_of.year, record["start"].year)
+    first = max(pd.Timestamp(year=year, month=1, day=1), record["start"])
+    last = pd.Timestamp(year=year, month=12, day=31)
+    if pd.notna(record.get("deadline")):
+        last = min(last, record["deadline"])
+    year_days = 366 if pd.Timestamp(year=year, month=12, day=31).day_of_year == 366 else 365
+    return Tranche(year, first, last, (last - first).days + 1, year_days, float(record["target"]))
 
 
 # Commitments that suspend a measure until a deadline: their deadlines are the truce's cliffs.

@@ -55,6 +55,7 @@ from analysis.domain import commitments as cm
 from analysis.domain import survival as history
 from analysis.data import series as obs
 from analysis.domain import tariffs as tf
+from analysis.domain import usda_sales
 from analysis.errors import ParameterError
 from analysis.data.loaders import (load_commitments, load_events, load_phase_one, load_soybeans, load_sources,
                               load_tariffs, load_truces)
@@ -71,7 +72,7 @@ DIRECTION = {"escalation": -1, "threat": -1, "de-escalation": 1, "commitment": 1
 # The agreement whose purchases phase_one.csv tracks.
 PHASE_ONE_AGREEMENT = "phase_one"
 # Measure tonnage pledges exactly as the purchases report does by default: its series and path here,
-# its baseline year per pledge (:func:`analysis.domain.commitments.auto_baseline_year`) in :class:`Frames`.
+# its arrivals profile per pledge (:func:`analysis.domain.commitments.auto_profile_years`) in :class:`Frames`.
 COMMITMENT_SERIES = cm.PURCHASES_FLOW_SERIES
 COMMITMENT_METHOD = cm.PURCHASES_METHOD
 AUTO = "auto"
@@ -242,14 +243,21 @@ def soybean_progress(record: pd.Series, rows: pd.DataFrame, as_of, weights: pd.S
     """
     deal = cm.Commitment(record["commitment_id"], float(record["target"]), record["start"], record["deadline"], record["unit"])
     known = obs.known_as_of(rows, as_of)
+    bounds, floor = None, False
     if cm.SERIES[series].kind == "since_start":
+        if series == "usda_sales_to_cn":  # marketing-year totals re-based to the pledge's start, as the purchases report does
+            known = usda_sales.rebased(known, deal.start)
         curve, used = cm.since_start_curve(known, deal)
+        bounds = pd.Series(used["running_floor"].to_numpy(dtype=bool), index=pd.DatetimeIndex(used["period_end"]))
     else:
         used = obs.monthly_partition(known)
-        curve = cm.monthly_cumulative(used, deal, as_of).curve
+        monthly = cm.monthly_cumulative(used, deal, as_of)
+        curve, floor = monthly.curve, bool(monthly.missing)
     if curve.empty:
         return None, used.iloc[0:0]
-    return cm.evaluate(deal, curve, as_of, weights=weights), used
+    # Only arrivals have a sourced seasonal profile; the purchases report pro-rates other series linearly.
+    weights = weights if cm.SERIES[series].profile == "arrivals" else None
+    return cm.evaluate(deal, curve, as_of, weights=weights, bounds=bounds, lower_bound=floor), used
 
 
 def phase_one_snapshot(phase_one: pd.DataFrame, as_of) -> pd.DataFrame:
@@ -300,6 +308,12 @@ def commitment_component(in_scope: pd.DataFrame, soy_rows: pd.DataFrame, phase_o
         label = cm.SERIES[series].label
         if p is None:
             rows.append((record.commitment_id, label, "t", None, None, None, None, None, "no figure in the data yet"))
+            continue
+        if not p.judged:
+            # "No figure since" the deadline passed (or a floor below target after it) is missing evidence, not a miss.
+            rows.append((record.commitment_id, label, "t", p.achieved, p.expected, p.counted_through, None, p.status,
+                         Phrase.of(f"{p.status}: last figure counted through ", ("day", p.counted_through))))
+            sources |= set(used["source_id"])
             continue
         score = fulfilment_score(p.achieved, p.expected)
         note = f"{p.status} against the {p.method} path" if score is not None else "nothing due yet on the path"
@@ -563,7 +577,7 @@ class Frames:
 
         That baseline is the last full calendar year before the pledge began
         whose customs figures are known by ``as_of``
-        (:func:`analysis.domain.commitments.auto_baseline_year`). A pledge with
+        (:func:`analysis.domain.commitments.auto_profile_years`). A pledge with
         no such year is left out, and so measured on the linear path.
         """
         pledges = self.pledges[self.pledges["commitment_id"].isin(in_scope["commitment_id"])]
@@ -577,8 +591,8 @@ class Frames:
             key = (pledge.start, newest)
             if key not in self.weights_cache:
                 try:
-                    year = cm.auto_baseline_year(self.soybeans, pledge.start, as_of)
-                    self.weights_cache[key] = cm.baseline_weights(self.soybeans, year, as_of)[0]
+                    years = cm.auto_profile_years(self.soybeans, pledge.start, as_of)
+                    self.weights_cache[key] = cm.profile_weights(self.soybeans, years, as_of)[0]
                 except ParameterError:
                     self.weights_cache[key] = None
             if self.weights_cache[key] is not None:

@@ -273,6 +273,12 @@ def commitments_text(d: Dashboard) -> str:
     lines = []
     for r in m.itertuples():
         name = html.escape(r.commitment_id)
+        if pd.isna(r.score) and isinstance(r.status, str) and pd.notna(r.counted_through):
+            # A figure older than the deadline (or a floor below target after it) is missing evidence, not a miss.
+            lines.append(f"- `{name}`: {html.escape(r.measured_by)} give **no figure since "
+                         f"{text.day(r.counted_through)}** ({html.escape(r.status)}); it is listed as missing "
+                         "evidence, not scored as missed.")
+            continue
         if pd.isna(r.score):
             lines.append(f"- `{name}`: {html.escape(r.measured_by)} hold **no figure** for it yet; it is listed as a "
                          "gap, not scored as zero.")

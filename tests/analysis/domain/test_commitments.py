@@ -140,7 +140,7 @@ CURVE = pd.Series([3e6, 6e6, 12.5e6], index=pd.to_datetime(["2025-11-30", "2025-
 def test_evaluate_before_the_start():
     p = cm.evaluate(DEAL, CURVE, "2025-10-20")
     assert p.achieved == 0 and p.expected == 0 and p.counted_through is None
-    assert p.status == "on track"
+    assert p.status == "no figure" and p.status_date is None and not p.judged
     # 12 MMT over the 120 days from 1 Nov: 100,000 t a day.
     assert p.required_per_day == pytest.approx(100_000)
     assert p.trailing_per_day is None and p.projected is None
@@ -159,19 +159,77 @@ def test_evaluate_on_track_and_behind():
     assert p.projected == ts("2026-02-28")
 
 
-def test_evaluate_target_met_early():
-    p = cm.evaluate(DEAL, CURVE, "2026-02-10")
-    assert p.status == "met" and p.achieved == 12.5e6
-    assert p.percent == pytest.approx(12.5 / 12 * 100)
-    assert p.required_per_day == 0.0 and p.projected == ts("2026-02-10")
-    assert p.days_left == 18
+def test_a_figure_is_judged_at_its_own_date_and_so_is_the_projection():
+    # On 20 Dec the last figure (3 MMT) counts through 30 Nov: judged against the path on 30 Nov (3 MMT), not on
+    # 20 Dec (5.0 MMT: 50 of 120 days). The projection runs from 30 Nov: 9 MMT at 100,000 t a day = 28 Feb.
+    p = cm.evaluate(DEAL, CURVE, "2025-12-20")
+    assert (p.status, p.status_date, p.expected) == ("on track", ts("2025-11-30"), pytest.approx(3e6))
+    assert p.projected == ts("2026-02-28")
+    # Needed from 30 Nov: 9 MMT over the 90 days to 28 Feb.
+    assert p.required_per_day == pytest.approx(100_000)
 
 
-def test_evaluate_after_the_deadline_counts_only_through_it():
-    late = pd.Series([6e6, 20e6], index=pd.to_datetime(["2026-01-31", "2026-03-31"]))
+# The Busan pledge: 12 MMT from 30 Oct 2025 to 28 Feb 2026 = 2 + 30 + 31 + 31 + 28 = 122 days.
+BUSAN = cm.Commitment("soy-12mmt", 12e6, "2025-10-30", "2026-02-28")
+USDA_8_JAN = pd.Series([8e6], index=pd.to_datetime(["2026-01-08"]))
+
+
+def test_eight_million_tonnes_through_8_january_is_on_track_as_of_8_january():
+    # Through 8 Jan 2026, 2 + 30 + 31 + 8 = 71 of the 122 days: linear path 12e6 * 71 / 122 = 6,983,607 t.
+    # 8.0 MMT >= 6.98 MMT, so on track, and the status speaks for 8 Jan (not for the 31 Jan report date).
+    p = cm.evaluate(BUSAN, USDA_8_JAN, "2026-01-31")
+    assert p.expected == pytest.approx(12e6 * 71 / 122) == pytest.approx(6_983_607, abs=1)
+    assert (p.status, p.status_date, p.counted_through) == ("on track", ts("2026-01-08"), ts("2026-01-08"))
+    assert p.judged and p.percent == pytest.approx(200 / 3)
+
+
+def test_after_the_deadline_with_no_later_figure_it_is_no_figure_since_8_january():
+    p = cm.evaluate(BUSAN, USDA_8_JAN, "2026-03-31")
+    assert (p.status, p.status_date) == ("no figure since", ts("2026-01-08"))
+    assert not p.judged  # missing evidence, never "missed"
+    # The projection and the pace needed are dropped once the deadline has passed.
+    assert p.projected is None and p.required_per_day is None and p.days_left == 0
+
+
+def test_a_figure_above_target_before_the_deadline_is_met():
+    # 12.5 MMT counted through 31 Jan, before the 28 Feb deadline: met on 31 Jan, whatever the report date.
+    for as_of in ["2026-02-10", "2026-05-01"]:
+        p = cm.evaluate(DEAL, CURVE, as_of)
+        assert (p.status, p.status_date, p.achieved) == ("met", ts("2026-01-31"), 12.5e6)
+        assert p.required_per_day == 0.0 and p.projected is None and p.met_by is None
+
+
+def test_met_by_another_graded_source_is_named():
+    reading = cm.Reading("Purchases reported by traders and officials", "traders", ts("2026-01-20"), 12e6)
+    p = cm.evaluate(BUSAN, USDA_8_JAN, "2026-01-31", met_elsewhere=reading)
+    assert (p.status, p.status_date, p.met_by) == ("met", ts("2026-01-20"), reading)
+    assert p.achieved == 8e6 and p.counted_through == ts("2026-01-08")  # the series' own figure stays as it is
+    # A reading dated after as_of is not known then.
+    assert cm.evaluate(BUSAN, USDA_8_JAN, "2026-01-15", met_elsewhere=reading).status == "on track"
+
+
+def test_missed_needs_a_figure_at_or_after_the_deadline_below_target():
+    late = pd.Series([6e6, 11e6], index=pd.to_datetime(["2026-01-31", "2026-03-31"]))
     p = cm.evaluate(DEAL, late, "2026-04-30")
-    assert p.achieved == 6e6 and p.counted_through == ts("2026-01-31")
-    assert p.status == "missed" and p.days_left == 0 and p.required_per_day is None
+    assert (p.status, p.status_date, p.achieved) == ("missed", ts("2026-03-31"), 11e6)
+    # The same figure as a floor ("at least 11 MMT") cannot show a miss.
+    floors = pd.Series([False, True], index=late.index)
+    assert cm.evaluate(DEAL, late, "2026-04-30", bounds=floors).status == "unresolved"
+    # Before that figure was known (15 Mar), only the 31 Jan one: no figure since 31 Jan.
+    assert cm.evaluate(DEAL, late, "2026-03-15").status == "no figure since"
+
+
+def test_a_lower_bound_series_never_decreases():
+    # Traders: 12 MMT on 20 Jan, "at least 8.5 MMT" at end-January, 12 MMT on 5 Feb: the line holds 12 MMT.
+    rows = pd.DataFrame({"period_start": pd.to_datetime(["2025-10-30"] * 3),
+                         "period_end": pd.to_datetime(["2026-01-20", "2026-01-31", "2026-02-05"]),
+                         "value": [12e6, 8.5e6, 12e6], "bound": ["approx", "at_least", "approx"]})
+    curve, used = cm.since_start_curve(rows, BUSAN)
+    assert curve.tolist() == [12e6, 12e6, 12e6] and curve.is_monotonic_increasing
+    assert used["held"].tolist() == [False, True, False]
+    assert used["value"].tolist() == [12e6, 8.5e6, 12e6]  # each figure is kept as reported
+    # Judged on 31 Jan the held figure is 12 MMT, not 8.5.
+    assert cm.evaluate(BUSAN, curve, "2026-01-31").achieved == 12e6
 
 
 def test_evaluate_seasonal_uses_the_weights():
@@ -200,7 +258,7 @@ def test_commitment_rejects_nonsense():
         cm.Commitment("bad", 1, "2026-02-01", "2026-01-01")
 
 
-def test_status_is_one_of_the_four():
+def test_status_is_one_of_the_statuses():
     for as_of in ["2025-10-01", "2025-12-31", "2026-02-10", "2026-05-01"]:
         assert cm.evaluate(DEAL, CURVE, as_of).status in cm.STATUSES
     assert not math.isnan(cm.evaluate(DEAL, CURVE, "2026-05-01").percent)
@@ -208,11 +266,57 @@ def test_status_is_one_of_the_four():
 
 def test_the_purchases_default_measure_is_the_purchases_notebook_default():
     defaults = notebook_defaults("purchases")
-    assert (cm.PURCHASES_FLOW_SERIES, cm.PURCHASES_METHOD, "auto") == (
-        defaults["flow_series"], defaults["method"], defaults["baseline_year"])
+    assert (cm.PURCHASES_METHOD, "auto", "auto") == (defaults["method"], defaults["baseline_year"], defaults["flow_series"])
     assert cm.PURCHASES_FLOW_SERIES in cm.SERIES
     # The report's automatic baseline for the pledges that start in 2025 is the fixed year other reports use.
     assert cm.auto_baseline_year(load_soybeans(), "2025-10-30", "2026-01-31") == cm.PURCHASES_BASELINE_YEAR
+
+
+def test_the_seasonal_profile_averages_every_full_year_before_the_pledge():
+    soy = load_soybeans()
+    # Only 2024 and 2025 have a customs figure for every month; the 2026 pledge averages both, the 2025 one has 2024.
+    assert cm.auto_profile_years(soy, "2026-01-01", "2026-03-31") == (2024, 2025)
+    assert cm.auto_profile_years(soy, "2025-10-30", "2026-03-31") == (2024,)
+    both, _ = cm.profile_weights(soy, (2024, 2025), "2026-03-31")
+    w24, _ = cm.baseline_weights(soy, 2024, "2026-03-31")
+    w25, _ = cm.baseline_weights(soy, 2025, "2026-03-31")
+    # Each year weighs the same: September is (2024's share + 2025's zero) / 2.
+    assert both[9] == pytest.approx((w24[9] + 0.0) / 2) and both.sum() == pytest.approx(1.0)
+
+
+def test_the_default_series_rule():
+    P = lambda d: cm.Progress(BUSAN, ts("2026-01-31"), 0.0, None if d is None else ts(d), False, 0.0, "linear", 0.0,
+                              0, None, None, None, "no figure")
+    # Official before tallies, even when the tally is newer.
+    assert cm.default_series({"usda_sales_to_cn": P("2026-01-08"), "reported_purchases_to_cn": P("2026-01-20")}) \
+        == "usda_sales_to_cn"
+    # Purchases (sales) before arrivals, even when the month-end of arrivals is later.
+    assert cm.default_series({"usda_sales_to_cn": P("2025-10-30"), "cn_customs_imports_from_us": P("2025-10-31")}) \
+        == "usda_sales_to_cn"
+    # Only a series with a figure counts; none at all gives None.
+    assert cm.default_series({"usda_sales_to_cn": None, "reported_purchases_to_cn": P("2026-09-21")}) \
+        == "reported_purchases_to_cn"
+    assert cm.default_series({"usda_sales_to_cn": None}) is None
+
+
+def test_live_pledges_on_3_december_2026():
+    c = load_commitments()
+    assert cm.live_purchase_pledges(c, "2026-12-03")["commitment_id"].tolist() == [
+        "soy-25mmt-2026", "beijing-cn-boeing", "beijing-cn-farm-17bn"]
+    past = cm.past_soybean_pledges(c, "2026-12-03")
+    assert past["commitment_id"].tolist() == ["soy-12mmt-2025", "soy-12mmt"]
+    assert [r if isinstance(r, str) else None for r in past["replaced_by"]] == ["soy-12mmt", None]
+
+
+def test_the_yearly_farm_pledge_is_pro_rated_for_2026():
+    # $17bn a year from 17 May 2026: 15 + 30 + 31 + 31 + 30 + 31 + 30 + 31 = 229 of 365 days -> 17e9 * 229 / 365.
+    record = load_commitments().set_index("commitment_id").loc["beijing-cn-farm-17bn"]
+    assert cm.is_yearly(record)
+    tranche = cm.yearly_tranche(record, "2026-12-03")
+    assert (tranche.days, tranche.year_days) == (229, 365)
+    assert tranche.amount == pytest.approx(17e9 * 229 / 365) == pytest.approx(10.666e9, rel=1e-4)
+    # Due by 3 Dec on a linear path over the tranche: 17 May .. 3 Dec = 201 days of 229.
+    assert tranche.due("2026-12-03") == pytest.approx(tranche.amount * 201 / 229)
 
 
 # ---- Which pledge is in force, and which baseline year, on a date (real data) ----------------------------

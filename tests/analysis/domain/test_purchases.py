@@ -54,6 +54,9 @@ def test_parameters_are_checked_by_name():
         check(flows_from="January")
     with pytest.raises(ParameterError, match="'baseline_year': 'last year' is not a year or 'auto'"):
         check(baseline_year="last year")
+    with pytest.raises(ParameterError, match="'met_from_any_source': 'yes' is not True or False"):
+        check(met_from_any_source="yes")
+    assert check(flow_series="auto").as_of == pd.Timestamp("2026-01-31")
 
 
 def test_baseline_year_without_full_monthly_data_is_refused():
@@ -84,8 +87,64 @@ def test_bad_as_of_is_named():
 
 def test_early_view_sees_only_what_was_reported_by_then():
     t = compute(as_of="2025-11-15", commitment="soy-12mmt-2025")
+    # By default the USDA sales: official, and a count of purchases (the customs month of October ends later).
+    assert t.series == "usda_sales_to_cn"
     assert t.progress.counted_through == pd.Timestamp("2025-10-30")
+    # 100,000 t through 30 Oct against 12e6 * 1/63 = 190,476 t due on day 1 of 63 (30 Oct to 31 Dec): behind.
     assert t.progress.achieved == 100_000 and t.status == "behind"
+    assert t.progress.expected == pytest.approx(12e6 / 63)
+
+
+def test_on_31_january_2026_usda_is_on_track_as_of_8_january_and_the_pledge_is_met_by_the_traders():
+    t = compute(as_of="2026-01-31")
+    assert (t.record.name, t.series) == ("soy-12mmt", "usda_sales_to_cn")
+    own = t.by_series["usda_sales_to_cn"]
+    # 8.0 MMT through 8 Jan against 12e6 * 71/122 = 6.98 MMT on the linear path that day (sales have no profile).
+    assert (own.status, own.status_date, own.method) == ("on track", pd.Timestamp("2026-01-08"), "linear")
+    assert own.expected == pytest.approx(12e6 * 71 / 122)
+    # Three traders reported the 12 MMT bought on 20 Jan (Reuters): met, that source named.
+    assert (t.status, t.progress.status_date) == ("met", pd.Timestamp("2026-01-20"))
+    assert t.progress.met_by.source_id == "reuters-devdiscourse-2026-01-20-soy-12mmt"
+    assert t.progress.met_by.source_id in set(t.sources["source_id"])
+    # Without other sources the status is the series' own.
+    assert compute(as_of="2026-01-31", met_from_any_source=False).status == "on track"
+
+
+def test_after_the_deadline_usda_alone_reads_no_figure_since_8_january():
+    t = compute(as_of="2026-03-31", commitment="soy-12mmt", flow_series="usda_sales_to_cn", met_from_any_source=False)
+    assert (t.status, t.progress.status_date) == ("no figure since", pd.Timestamp("2026-01-08"))
+    assert t.progress.projected is None
+
+
+def test_the_traders_line_never_falls():
+    # 12 MMT (20 Jan), at least 8.5 MMT (end-January), 12 MMT (5 Feb): the running maximum holds 12 MMT.
+    t = compute(as_of="2026-03-31", commitment="soy-12mmt")
+    line = t.cumulative[t.cumulative["series"] == "reported_purchases_to_cn"]["value"]
+    assert line.is_monotonic_increasing and line.max() == 12e6
+    points = t.measured.points["reported_purchases_to_cn"]
+    assert points["held"].tolist() == [False, False, True, False]  # 7 MMT, 12 MMT, 8.5 MMT held, 12 MMT
+
+
+def test_on_3_december_2026_the_live_pledges_and_the_history():
+    t = compute(as_of="2026-12-03")
+    assert [p.record.name for p in t.live] == ["soy-25mmt-2026", "beijing-cn-boeing", "beijing-cn-farm-17bn"]
+    assert [p.kind for p in t.live] == ["tonnage", "units", "value"]
+    # Only the traders' floor counts since 1 Jan 2026: at least 12.5 MMT through 21 Sep, against the linear path
+    # 25e6 * 264 / 365 = 18.08 MMT (1 Jan .. 21 Sep = 264 days): behind as of 21 Sep.
+    assert t.series == "reported_purchases_to_cn"
+    assert (t.status, t.progress.status_date, t.progress.lower_bound) == ("behind", pd.Timestamp("2026-09-21"), True)
+    assert t.progress.expected == pytest.approx(25e6 * 264 / 365)
+    # The projection runs from 21 Sep: 12.5 MMT left at 12.5e6 / 264 a day (from 31 Dec) = 264 days -> 12 Jun 2027.
+    assert t.progress.projected == pd.Timestamp("2027-06-12")
+    farm = t.live[2]
+    assert farm.tranche.amount == pytest.approx(17e9 * 229 / 365) and farm.measured is None
+    past = {p.record.name: p for p in t.history}
+    assert past["soy-12mmt-2025"].replaced_by.name == "soy-12mmt"
+    resolved = past["soy-12mmt"].measured.progress
+    assert (resolved.status, resolved.status_date) == ("met", pd.Timestamp("2026-01-20"))
+    # USDA-reported sales on their own: at least 11.96 MMT only by (end) June 2026, a floor below 12 MMT.
+    usda = past["soy-12mmt"].measured.by_series["usda_sales_to_cn"]
+    assert (usda.achieved, usda.status) == (11.96e6, "unresolved")
 
 
 def test_default_report_cites_only_web_sources():
@@ -110,7 +169,7 @@ def test_auto_parameters_resolve_for_the_as_of_date(as_of, commitment, flows_fro
     chosen = check(as_of=as_of)
     assert (None if chosen.record is None else chosen.record.name) == commitment
     assert chosen.flows_from == pd.Timestamp(flows_from)
-    assert chosen.baseline_year == baseline_year
+    assert chosen.baseline_year == baseline_year  # the newest year of the profile
 
 
 def test_explicit_values_override_auto():
@@ -144,7 +203,7 @@ def test_a_pledge_announced_before_it_starts_is_not_measured_yet():
 def test_the_page_dates_its_series_in_order():
     t = compute(as_of="2026-01-31", flow_series="cn_customs_imports_from_us")
     assert [s.key for s in t.dates.series] == [
-        "commitments", "soybeans:cn_customs_imports_from_us", "soybeans:usda_sales_to_cn",
+        "commitments", "commitment_status", "soybeans:cn_customs_imports_from_us", "soybeans:usda_sales_to_cn",
         "soybeans:reported_purchases_to_cn", "soybeans:us_exports_to_cn"]
     assert t.dates.as_of == pd.Timestamp("2026-01-31")
     assert t.dates.evidence_through <= t.as_of
