@@ -1,10 +1,15 @@
-"""What the tariffs report computes: the stack, the published averages and the next cliff.
+"""What the tariffs report computes: published estimates, the stack, the China premium and the next cliff.
 
-It rebuilds the stacked all-goods headline rate with :mod:`analysis.domain.tariffs`,
-keeps product-specific layers (Section 301 and China's listed-goods duties)
-beside the stack rather than in it, overlays published averages, and projects
-each direction past the last sourced date under an explicit scenario for the
-expiry of the tariff suspensions in ``commitments.csv``.
+It leads with every estimator's latest trade-weighted average in each
+direction (with its date, grade and whether it is statutory or duties
+collected), rebuilds the stacked all-goods headline rate with
+:mod:`analysis.domain.tariffs`, keeps product-specific layers (Section 301
+lists, Section 232, China's listed-goods duties) beside the stack rather than
+in it, measures the China-specific premium (the US stack on China minus the
+stack most other countries face), and draws each direction past the last
+sourced date as a fan of scenarios for the next cliff: the earliest deadline
+of a tariff suspension whose layer is still in force, read with
+:func:`analysis.domain.commitments.next_cliff`.
 
 Nothing after the last sourced date is treated as known: the sourced path of
 a direction stops at ``as_of``, at the suspensions' expiry, or at the
@@ -28,6 +33,7 @@ import pandas as pd
 
 from analysis.data import evidence
 from analysis.data import series as obs
+from analysis.domain import commitments as cm
 from analysis.domain import tariffs as tf
 from analysis.errors import ParameterError
 from analysis.data.loaders import load_commitments, load_events, load_sources, load_tariffs
@@ -37,8 +43,10 @@ DIRECTIONS = tf.DIRECTIONS
 PARTY_DIRECTION = {"US": "us_on_china", "China": "china_on_us"}
 
 SCENARIOS = {
-    "snap_back": "the suspended points return on the expiry date, on top of the layer they were taken from",
-    "extended": "the suspensions are rolled over, so every rate stays at its level of the day before the expiry",
+    "status_quo": "nothing changes at the expiry: the suspensions are extended or left as they are, so every rate "
+                  "stays where it is and nothing is added",
+    "snap_back": "the suspended points return on the expiry date, on top of the layer they were taken from, where "
+                 "that layer still stands",
     "custom": "the all-goods headline rate in each direction is set to the custom rates from the expiry date",
 }
 TIME_LIMITED = {
@@ -53,11 +61,45 @@ LAYER_LABELS = {
     "section_301_forced_labour": "Section 301 forced-labour tariff",
     "cn_reciprocal_retaliation": "China's counter-tariff on all US goods",
     "section_301": "Section 301 (listed goods only)",
+    "section_301_list1": "Section 301 List 1 (listed goods only)",
+    "section_301_list2": "Section 301 List 2 (listed goods only)",
+    "section_301_list3": "Section 301 List 3 (listed goods only)",
+    "section_301_list4a": "Section 301 List 4A (listed goods only)",
+    "section_301_2024_review": "Section 301 2024 review increases (listed goods only)",
+    "section_232_steel": "Section 232 steel (all origins)",
+    "section_232_aluminium": "Section 232 aluminium (all origins)",
+    "section_232_autos": "Section 232 autos and parts (all origins)",
+    "cn_retaliation_2018_34bn": "China's 2018 duties on $34bn of US goods (listed goods only)",
+    "cn_retaliation_2018_16bn": "China's 2018 duties on $16bn of US goods (listed goods only)",
+    "cn_retaliation_2018_60bn": "China's 2018 duties on $60bn of US goods (listed goods only)",
+    "cn_retaliation_2019_75bn": "China's 2019 duties on $75bn of US goods (listed goods only)",
     "cn_fentanyl_retaliation": "China's duties on US energy, machinery, cars (listed goods only)",
     "cn_farm_retaliation": "China's duties on US farm goods (listed goods only)",
     "piie_average": "PIIE trade-weighted average",
     "crs_average": "CRS average (no exemptions counted)",
+    "budget_lab_average": "Yale Budget Lab (statutory rate)",
+    "tradewartracker_average": "tradewartracker model",
+    "barclays_average": "Barclays estimate",
+    "usafacts_average": "USAFacts (duties collected)",
     "other_average": "Other published estimate",
+}
+# Who publishes each average-tariff series (``kind=average`` layers), for the estimates table.
+ESTIMATORS = {
+    "piie_average": "PIIE",
+    "crs_average": "CRS (Congressional Research Service)",
+    "budget_lab_average": "Yale Budget Lab",
+    "barclays_average": "Barclays",
+    "tradewartracker_average": "tradewartracker (open tariff model)",
+    "usafacts_average": "USAFacts",
+    "other_average": "Other estimate",
+}
+# The legal authority behind each layer, by layer-name prefix (the longest matching prefix wins).
+AUTHORITIES = {
+    "ieepa": "IEEPA (the International Emergency Economic Powers Act)",
+    "section_122": "Section 122 of the Trade Act of 1974 (a surcharge limited to 150 days)",
+    "section_301": "Section 301 of the Trade Act of 1974",
+    "section_232": "Section 232 of the Trade Expansion Act of 1962",
+    "cn_": "decisions of China's State Council Tariff Commission",
 }
 # The series whose dates the page states, in the order of its dates table.
 DATE_KEYS = ("tariff_rates", "tariff_averages", "events", "commitments")
@@ -79,6 +121,7 @@ class Suspension:
     points: float
     deadline: pd.Timestamp
     source_id: str
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -118,6 +161,9 @@ class Outlook:
     rates: dict  # scenario -> rate from the expiry
     other_rates: dict  # the same under the other reading of unresolved scheduled ends
     suspension: Suspension | None
+    # True when the suspended layer no longer stands on as_of (voided or ended): the suspension's own deadline
+    # changes no rate, so the direction is projected to the page's cliff instead.
+    moot: bool
     layer_rate: float | None  # rate of the suspended layer at the expiry (0: the layer had ended)
     layer_ended: pd.Timestamp | None
     ended_by: pd.Series | None  # the legal event that ended the suspended layer, if any
@@ -145,6 +191,13 @@ class TariffReport:
     sources: pd.DataFrame
     dates: evidence.ReportDates
     first_layer: FirstLayer | None  # the earliest tariff layer dated in the whole data set
+    estimates: pd.DataFrame  # each estimator's latest average per direction (tf.latest_estimates + source grade)
+    stack_changed: dict  # direction -> the last change of its all-goods stack on or before as_of (or None)
+    premium: pd.DataFrame  # tf.premium_steps from the chart start to the US sourced path's end
+    spans: pd.DataFrame  # every layer's rate steps as bars (span_frame), for the product-specific chart
+    layers: pd.DataFrame  # one row per legal layer known at as_of (layer_table)
+    unsourced: dict  # direction -> Series layer -> last date a source confirms it (tf.not_sourced_after)
+    fan: pd.DataFrame  # the fan of scenarios per direction (fan_frame)
 
     @property
     def cliff_passed(self) -> bool:
@@ -209,7 +262,8 @@ def first_layer(tariffs: pd.DataFrame) -> FirstLayer | None:
     Read from the whole data set, so a page as of an earlier day can say when
     the first layer applies.
     """
-    rows = tariffs[(tariffs["kind"] == "headline") & tariffs["preferred"] & (tariffs["rate"] > 0)]
+    rows = tariffs[(tariffs["kind"] == "headline") & tariffs["preferred"] & (tariffs["rate"] > 0)
+                   & tariffs["direction"].isin(list(DIRECTIONS))]
     if rows.empty:
         return None
     first = rows.sort_values(["effective", "direction", "layer"]).iloc[0]
@@ -267,24 +321,42 @@ def live_suspensions(commitments: pd.DataFrame, tariffs: pd.DataFrame, as_of) ->
         if layer is not None and ((later["layer"] == layer) & (later["effective"] >= row.deadline)).any():
             continue
         found[direction] = Suspension(row.commitment_id, direction, layer, float(row.target),
-                                      pd.Timestamp(row.deadline), row.source_id)
+                                      pd.Timestamp(row.deadline), row.source_id,
+                                      str(getattr(row, "description", "") or ""))
     return found
 
 
-def next_cliff(known: pd.DataFrame, suspensions: dict, as_of) -> pd.Timestamp | None:
-    """The next expiry that can still move a tariff: the earliest deadline of a suspension whose layer is in force.
+def is_moot(known: pd.DataFrame, suspension: Suspension, as_of) -> bool:
+    """True when the layer a suspension was taken from no longer stands on ``as_of`` (voided or ended)."""
+    if suspension.layer is None:
+        return False
+    return float(tf.layer_rates_at(known, suspension.direction, as_of).get(suspension.layer, 0.0)) <= 0
 
-    A suspension of a layer no longer in force on ``as_of`` (the IEEPA tariffs
-    the Supreme Court voided in February 2026) is moot: its deadline changes no
-    rate, so it does not set the cliff. When every suspension is moot, the
-    earliest deadline is kept, so the page still names the date.
+
+def next_cliff(commitments: pd.DataFrame, known: pd.DataFrame, suspensions: dict, as_of) -> pd.Timestamp | None:
+    """The tariff page's next cliff, by :func:`analysis.domain.commitments.next_cliff` over the live suspensions.
+
+    Only the tariff suspensions that can still move a rate count: a
+    suspension of a layer no longer in force on ``as_of`` (the IEEPA tariffs
+    the Supreme Court voided in February 2026) is moot. Two cases the shared
+    rule does not cover:
+
+    * a live suspension whose deadline has passed with no tariff row resolving
+      it is the cliff (the page says no source gives its outcome);
+    * when every suspension is moot, the earliest deadline still ahead is
+      kept, so the page names the date (and calls it moot).
     """
-    def in_force(s) -> bool:
-        return s.layer is None or float(tf.layer_rates_at(known, s.direction, as_of).get(s.layer, 0.0)) > 0
-
-    deadlines = [s.deadline for s in suspensions.values()]
-    live = [s.deadline for s in suspensions.values() if in_force(s)]
-    return min(live or deadlines, default=None)
+    as_of = pd.Timestamp(as_of)
+    live = [s for s in suspensions.values() if not is_moot(known, s, as_of)]
+    passed = [s.deadline for s in live if s.deadline <= as_of]
+    if passed:
+        return min(passed)
+    for chosen in (live, list(suspensions.values())):
+        ids = {s.commitment_id for s in chosen}
+        ahead = cm.next_cliff(commitments[commitments["commitment_id"].isin(ids)], as_of)
+        if len(ahead):
+            return pd.Timestamp(ahead["deadline"].iloc[0])
+    return min((s.deadline for s in suspensions.values()), default=None)
 
 
 def scheduled_ends(events: pd.DataFrame, tariffs: pd.DataFrame) -> list[ScheduledEnd]:
@@ -295,7 +367,8 @@ def scheduled_ends(events: pd.DataFrame, tariffs: pd.DataFrame) -> list[Schedule
     name (``Section 122`` -> ``section_122``); the layer must be in force the
     day before.
     """
-    stacked = tariffs[(tariffs["kind"] == "headline") & tariffs["in_stack"] & tariffs["preferred"]]
+    stacked = tariffs[(tariffs["kind"] == "headline") & tariffs["in_stack"] & tariffs["preferred"]
+                      & tariffs["direction"].isin(list(DIRECTIONS))]
     layers = stacked.groupby("layer")["direction"].first()
     found = []
     for row in events[events["type"] == "expiry"].sort_values("date").itertuples():
@@ -331,10 +404,10 @@ def scenario_rates(tariffs: pd.DataFrame, direction: str, cliff, suspension: Sus
                    ends: list[ScheduledEnd], time_limited: str, custom: float) -> dict:
     """The all-goods headline from the expiry under each scenario.
 
-    ``snap_back`` adds the suspended points only if the layer they were taken
-    from is still in force at the expiry: points cannot return to a layer
-    that has ended. ``extended`` keeps the projected rate; ``custom`` is the
-    given rate.
+    ``status_quo`` keeps the projected rate and adds nothing; ``snap_back``
+    adds the suspended points only if the layer they were taken from is still
+    in force at the expiry (points cannot return to a layer that has ended or
+    was voided); ``custom`` is the given rate.
     """
     cliff = pd.Timestamp(cliff)
     layers = projected_layers(tariffs, direction, cliff, ends, time_limited)
@@ -342,7 +415,7 @@ def scenario_rates(tariffs: pd.DataFrame, direction: str, cliff, suspension: Sus
     back = 0.0
     if suspension is not None and suspension.layer is not None and layers.get(suspension.layer, 0.0) > 0:
         back = suspension.points
-    return {"snap_back": kept + back, "extended": kept, "custom": float(custom)}
+    return {"status_quo": kept, "snap_back": kept + back, "custom": float(custom)}
 
 
 def sourced_through(as_of, cliff, ends: list[ScheduledEnd], direction: str) -> pd.Timestamp:
@@ -368,35 +441,43 @@ def ending_event(events: pd.DataFrame, layer: str, ended) -> pd.Series | None:
     return legal.sort_values("date").iloc[-1] if len(legal) else None
 
 
-def stack_frame(tariffs: pd.DataFrame, direction: str, start, end) -> pd.DataFrame:
+def stack_frame(tariffs: pd.DataFrame, direction: str, start, end, unsourced: pd.Series | None = None) -> pd.DataFrame:
     """Rectangles of the stacked all-goods layers from ``start`` to ``end``.
+
+    ``unsourced`` (layer -> the last date a source confirms it) splits a
+    layer's band at that date: the part after it has ``sourced`` False. The
+    rate is carried (a layer holds until its next row), so the band is not
+    ended there, only no longer confirmed.
 
     Returns
     -------
     DataFrame
-        ``date``, ``end``, ``layer``, ``rate``, ``y0``, ``y1``: one row per
-        layer in force between consecutive change dates, stacked in the order
-        the layers first appeared.
+        ``date``, ``end``, ``layer``, ``rate``, ``y0``, ``y1``, ``sourced``:
+        one row per layer in force between consecutive change dates, stacked in
+        the order the layers first appeared.
     """
     start, end = pd.Timestamp(start), pd.Timestamp(end)
-    steps = tf.headline_steps(tariffs, direction, start, end)
+    unsourced = unsourced if unsourced is not None else pd.Series(dtype="datetime64[ns]")
     rows = tf.headline_rows(tariffs, direction)
     order = list(dict.fromkeys(rows["layer"]))
-    # headline_steps drops dates where nothing is in force; the grid needs them to close the rectangles.
-    dates = sorted({start} | {d for d in rows["effective"] if start < d <= end})
+    # tf.headline_steps drops dates where nothing is in force; the grid needs them to close the rectangles.
+    dates = sorted({start} | {d for d in rows["effective"] if start < d <= end}
+                   | {d for layer, d in unsourced.items() if layer in order and start < d < end})
     ends = dates[1:] + [end]
     frames = []
     for date, until in zip(dates, ends):
         if until <= date:
             continue
-        here = steps[steps["date"] == date].set_index("layer")["rate"]
+        here = tf.layer_rates_at(tariffs, direction, date)
         base = 0.0
         for layer in order:
             rate = float(here.get(layer, 0.0))
             if rate > 0:
-                frames.append({"date": date, "end": until, "layer": layer, "rate": rate, "y0": base, "y1": base + rate})
+                confirmed = layer not in unsourced.index or date < unsourced[layer]
+                frames.append({"date": date, "end": until, "layer": layer, "rate": rate, "y0": base,
+                               "y1": base + rate, "sourced": confirmed})
                 base += rate
-    return pd.DataFrame(frames, columns=["date", "end", "layer", "rate", "y0", "y1"])
+    return pd.DataFrame(frames, columns=["date", "end", "layer", "rate", "y0", "y1", "sourced"])
 
 
 def listed_frame(tariffs: pd.DataFrame, direction: str, start, end) -> pd.DataFrame:
@@ -493,7 +574,16 @@ def esc(value: str) -> str:
 
 
 def layer_label(layer: str) -> str:
-    return LAYER_LABELS.get(layer, layer.replace("_", " "))
+    """Readers' name of a layer: :data:`LAYER_LABELS`, else a Section 232 product by its name, else the slug in words.
+
+    >>> layer_label("section_232_copper"), layer_label("some_new_layer")
+    ('Section 232 copper (all origins)', 'some new layer')
+    """
+    if layer in LAYER_LABELS:
+        return LAYER_LABELS[layer]
+    if layer.startswith("section_232_"):
+        return f"Section 232 {layer.removeprefix('section_232_').replace('_', ' ')} (all origins)"
+    return layer.replace("_", " ")
 
 
 @dataclass(frozen=True)
@@ -516,9 +606,10 @@ def compute(*, as_of: str, chart_from: str, scenario: str, custom_rates: CustomR
     chart_from : str
         First date of the chart; must be before ``as_of``.
     scenario : str
-        What happens at the expiry of the tariff suspensions (:data:`SCENARIOS`).
+        The scenario the page's text and table name at the next cliff
+        (:data:`SCENARIOS`); the fan draws all of them alike.
     custom_rates : CustomRates
-        Headline rates after the expiry when ``scenario`` is ``"custom"``.
+        Headline rates after the expiry under the ``"custom"`` scenario.
     time_limited : str
         What happens to a time-limited layer whose scheduled end no source
         resolves (:data:`TIME_LIMITED`).
@@ -537,41 +628,60 @@ def compute(*, as_of: str, chart_from: str, scenario: str, custom_rates: CustomR
     known_events = obs.dated_as_of(events, as_of_ts)
     suspensions = live_suspensions(commitments, tariffs, as_of_ts)
     ends = scheduled_ends(known_events, known)
-    cliff = next_cliff(known, suspensions, as_of_ts)
+    cliff = next_cliff(commitments, known, suspensions, as_of_ts)
     horizon = max(as_of_ts, cliff) + pd.Timedelta(days=SCENARIO_TAIL_DAYS) if cliff is not None else as_of_ts
 
     outlooks = {d: outlook(known, known_events, d, suspensions.get(d), cliff, ends, as_of_ts, time_limited, custom[d])
                 for d in DIRECTIONS}
     peaks = {d: tf.peak(known, d, o.sourced_through) for d, o in outlooks.items()}
-    chart = chart_frame(known, outlooks, start, horizon, scenario, time_limited)
+    unsourced = {d: tf.not_sourced_after(known, d, as_of_ts) for d in (*DIRECTIONS, tf.OTHERS)}
+    chart = chart_frame(known, outlooks, start, unsourced)
     zoom = detail_start(known, start)
-    detail = chart_frame(known, outlooks, zoom, horizon, scenario, time_limited) if zoom is not None else None
+    detail = chart_frame(known, outlooks, zoom, unsourced) if zoom is not None else None
+    us_through = outlooks["us_on_china"].sourced_through
+    premium = tf.premium_steps(known, start, us_through)
 
-    averages = known[(known["kind"] == "average") & known["preferred"] & (known["effective"] >= start)]
+    averages = known[(known["kind"] == "average") & known["preferred"] & (known["effective"] >= start)
+                     & known["direction"].isin(list(DIRECTIONS))]
     averages = averages.sort_values(["direction", "effective"]).reset_index(drop=True)
+    estimates = tf.latest_estimates(known, as_of_ts).merge(
+        sources[["source_id", "publisher", "reliability"]], on="source_id", how="left", validate="many_to_one")
     shown = key_events(events, as_of_ts, start)
-    used = known[(known["kind"] == "headline") & known["preferred"]]
+    used = known[(known["kind"] == "headline") & known["preferred"] & known["direction"].isin(list(DIRECTIONS))]
     # A boolean Series, not a list: an empty list would select columns and drop source_id.
     used = used[pd.Series([e <= outlooks[d].sourced_through for e, d in zip(used["effective"], used["direction"])],
                           index=used.index, dtype=bool)]
-    cited = set(used["source_id"]) | set(averages["source_id"]) | set(shown["source_id"])
+    others = tf.headline_rows(known, tf.OTHERS, stacked_only=False)
+    cited = set(used["source_id"]) | set(averages["source_id"]) | set(shown["source_id"]) | set(others["source_id"])
+    cited |= set(estimates["source_id"])
     cited |= {s.source_id for s in suspensions.values()} | {e.source_id for e in ends}
     cited |= {o.ended_by["source_id"] for o in outlooks.values() if o.ended_by is not None}
     markers = marker_frame(shown, as_of_ts, cliff, ends)
     return TariffReport(
         as_of=as_of_ts, start=start, horizon=horizon, scenario=scenario, time_limited=time_limited, cliff=cliff,
-        outlooks=outlooks, chart=chart, markers=markers, detail=detail,
-        detail_markers=markers[markers["date"] >= zoom] if zoom is not None else None,
+        outlooks=outlooks, chart=chart, markers=markers[markers["date"] <= as_of_ts].reset_index(drop=True),
+        detail=detail,
+        detail_markers=markers[(markers["date"] >= zoom) & (markers["date"] <= as_of_ts)] if zoom is not None else None,
         events=shown, averages=averages, peaks=peaks,
         sources=sources[sources["source_id"].isin(cited)].sort_values("source_id").reset_index(drop=True),
-        dates=dates, first_layer=first_layer(tariffs),
+        dates=dates, first_layer=first_layer(tariffs), estimates=estimates,
+        stack_changed={d: tf.last_stack_change(known, d, as_of_ts) for d in DIRECTIONS}, premium=premium,
+        spans=pd.concat([span_frame(known, d, start, outlooks[d].sourced_through, unsourced[d]) for d in DIRECTIONS],
+                        ignore_index=True),
+        layers=layer_table(known, as_of_ts, unsourced), unsourced=unsourced,
+        fan=fan_frame(known, outlooks, start, as_of_ts, horizon, time_limited),
     )
 
 
 def outlook(known: pd.DataFrame, known_events: pd.DataFrame, direction: str, suspension: Suspension | None,
             cliff, ends: list[ScheduledEnd], as_of, time_limited: str, custom: float) -> Outlook:
-    """Where one direction stands at the end of its sourced path and at the expiry under each scenario."""
-    own_cliff = suspension.deadline if suspension else cliff
+    """Where one direction stands at the end of its sourced path and at the next cliff under each scenario.
+
+    A direction whose suspension is moot (its layer no longer stands) or that
+    has none is projected to the page's cliff: its own deadline changes no rate.
+    """
+    moot = suspension is not None and is_moot(known, suspension, as_of)
+    own_cliff = suspension.deadline if suspension is not None and not moot else cliff
     through = sourced_through(as_of, own_cliff, ends, direction)
     mine = [e for e in ends if e.direction == direction]
     rates, other_rates, before, layer_rate, ended = {}, {}, None, None, None
@@ -592,47 +702,150 @@ def outlook(known: pd.DataFrame, known_events: pd.DataFrame, direction: str, sus
         direction=direction, sourced_through=through, sourced_rate=float(in_force.sum()), layers=in_force,
         listed=listed[listed > 0],
         sourced_since=None if since is None or pd.isna(since) else since, cliff=own_cliff, before=before,
-        rates=rates, other_rates=other_rates, suspension=suspension, layer_rate=layer_rate, layer_ended=ended,
-        ended_by=ending_event(known_events, layer, ended) if ended is not None else None, open_ends=tuple(mine),
+        rates=rates, other_rates=other_rates, suspension=suspension, moot=moot, layer_rate=layer_rate,
+        layer_ended=ended, ended_by=ending_event(known_events, layer, ended) if ended is not None else None,
+        open_ends=tuple(mine),
     )
 
 
 def detail_start(known: pd.DataFrame, start) -> pd.Timestamp | None:
     """January 1 of the year the first all-goods layer applied, if that is after ``start``."""
-    rows = known[(known["kind"] == "headline") & known["in_stack"] & known["preferred"] & (known["rate"] > 0)]
+    rows = known[(known["kind"] == "headline") & known["in_stack"] & known["preferred"] & (known["rate"] > 0)
+                 & known["direction"].isin(list(DIRECTIONS))]
     if rows.empty:
         return None
     first = pd.Timestamp(year=rows["effective"].min().year, month=1, day=1)
     return first if first > pd.Timestamp(start) else None
 
 
-CHART_COLUMNS = ["direction", "kind", "layer", "date", "end", "rate", "y0", "y1", "phase", "series"]
+CHART_COLUMNS = ["direction", "kind", "layer", "date", "end", "rate", "y0", "y1", "sourced", "series"]
 
 
-def chart_frame(known: pd.DataFrame, outlooks: dict, start, horizon, scenario: str, time_limited: str) -> pd.DataFrame:
-    """One long frame for the chart: stack rectangles, listed-goods steps, projections and averages.
+def chart_frame(known: pd.DataFrame, outlooks: dict, start, unsourced: dict | None = None) -> pd.DataFrame:
+    """One long frame for the stack chart: all-goods rectangles to each direction's sourced end, and averages.
 
-    ``kind`` says which mark a row feeds (``stack``, ``listed``, ``scenario``,
-    ``average``); ``series`` is the legend label.
+    ``kind`` says which mark a row feeds (``stack``, ``average``); ``series``
+    is the legend label; ``sourced`` is False on the part of a band after the
+    last date a source confirms its layer (drawn faded, not ended).
     """
+    unsourced = unsourced or {}
     frames = []
     for direction, o in outlooks.items():
-        parts = [stack_frame(known, direction, start, o.sourced_through).assign(kind="stack"),
-                 listed_frame(known, direction, start, o.sourced_through).assign(kind="listed")]
-        if o.sourced_through < horizon:
-            path = scenario_frame(known, direction, o.sourced_through, o.cliff, horizon, list(o.open_ends),
-                                  time_limited, o.rates.get(scenario))
-            parts.append(path.assign(kind="scenario", layer=path["phase"]))
-        frames += [p.assign(direction=direction) for p in parts if len(p)]
-    averages = known[(known["kind"] == "average") & known["preferred"] & (known["effective"] >= pd.Timestamp(start))]
-    points = averages.assign(date=averages["effective"], kind="average")
+        stack = stack_frame(known, direction, start, o.sourced_through, unsourced.get(direction))
+        if len(stack):
+            frames.append(stack.assign(kind="stack", direction=direction))
+    averages = known[(known["kind"] == "average") & known["preferred"] & (known["effective"] >= pd.Timestamp(start))
+                     & known["direction"].isin(list(outlooks))]
+    points = averages.assign(date=averages["effective"], kind="average", sourced=True)
     if len(points):
-        frames.append(points[["direction", "date", "layer", "rate", "kind"]])
+        frames.append(points[["direction", "date", "layer", "rate", "kind", "sourced"]])
     # Every column, even when a kind has no rows (no stack before the first all-goods layer).
     chart = (pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()).reindex(columns=CHART_COLUMNS[:-1])
-    chart["series"] = [layer_label(layer) if kind != "scenario" else f"Scenario ({phase_label(layer)})"
-                       for layer, kind in zip(chart["layer"], chart["kind"])]
+    chart["series"] = [layer_label(layer) for layer in chart["layer"]]
     return chart
+
+
+def span_frame(known: pd.DataFrame, direction: str, start, end, unsourced: pd.Series | None = None,
+               stacked: bool = False) -> pd.DataFrame:
+    """Bars of the product-specific layers (or, with ``stacked``, the all-goods ones): one per rate step.
+
+    A step runs from its row (or ``start``) to the layer's next row or ``end``.
+    A layer whose sourcing ends before ``end`` (``unsourced``: layer -> date)
+    stops at that date with ``cut`` set, so the chart marks it "not sourced
+    after" instead of drawing it on or ending it. Zero-rate rows end a layer
+    and draw nothing.
+
+    Returns
+    -------
+    DataFrame
+        ``direction``, ``layer``, ``series``, ``date``, ``end``, ``rate``, ``cut``.
+    """
+    columns = ["direction", "layer", "series", "date", "end", "rate", "cut"]
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    unsourced = unsourced if unsourced is not None else pd.Series(dtype="datetime64[ns]")
+    rows = tf.headline_rows(known, direction, stacked_only=False)
+    rows = rows[(rows["in_stack"] == stacked) & (rows["effective"] <= end)]
+    bars = []
+    for layer, group in rows.groupby("layer", sort=False):
+        stop = min(end, unsourced.get(layer, end))
+        dates = list(group["effective"]) + [None]
+        for (row, until) in zip(group.itertuples(), dates[1:]):
+            last = until is None
+            until = stop if last else min(until, stop)
+            begin = max(row.effective, start)
+            cut = bool(last and layer in unsourced.index)
+            # A layer last confirmed on the day of its last row keeps a zero-width bar, so its mark is drawn.
+            if row.rate > 0 and (begin < until or (cut and begin == until)):
+                bars.append({"direction": direction, "layer": layer, "series": layer_label(layer), "date": begin,
+                             "end": until, "rate": float(row.rate), "cut": cut})
+    frame = pd.DataFrame(bars, columns=columns)
+    # Typed even when empty, so frames of both directions concatenate to dates, not objects.
+    return frame.astype({"date": "datetime64[ns]", "end": "datetime64[ns]", "rate": float, "cut": bool})
+
+
+def layer_table(known: pd.DataFrame, as_of, unsourced: dict) -> pd.DataFrame:
+    """One row per legal layer known at ``as_of`` (both directions and what other origins face).
+
+    Returns
+    -------
+    DataFrame
+        ``direction``, ``layer``, ``in_stack``, ``steps`` (list of
+        ``(effective, rate)``), ``rate_now`` (rate in force at ``as_of``),
+        ``ended`` (date of a closing zero row, else NaT), ``sourced_through``
+        (last confirmation when it is before ``as_of``, else NaT),
+        ``sources`` (list of source ids), ``scope`` (the latest row's).
+    """
+    out = []
+    for direction in (*DIRECTIONS, tf.OTHERS):
+        rows = tf.headline_rows(known, direction, stacked_only=False)
+        rows = rows[rows["effective"] <= pd.Timestamp(as_of)]
+        through = unsourced.get(direction, pd.Series(dtype="datetime64[ns]"))
+        first_seen = rows.groupby("layer")["effective"].min().sort_values(kind="stable")
+        for layer in first_seen.index:
+            group = rows[rows["layer"] == layer]
+            last = group.iloc[-1]
+            out.append({
+                "direction": direction, "layer": layer, "in_stack": bool(last["in_stack"]),
+                "steps": [(pd.Timestamp(e), float(v)) for e, v in zip(group["effective"], group["rate"])],
+                "rate_now": float(last["rate"]), "ended": pd.Timestamp(last["effective"]) if last["rate"] <= 0 else pd.NaT,
+                "sourced_through": through.get(layer, pd.NaT), "sources": list(dict.fromkeys(group["source_id"])),
+                "scope": last.get("scope", ""),
+            })
+    return pd.DataFrame(out, columns=["direction", "layer", "in_stack", "steps", "rate_now", "ended",
+                                      "sourced_through", "sources", "scope"])
+
+
+FAN_LINES = ("sourced", "carried", *SCENARIOS)
+# How far before the report date the fan starts, so the reader sees the recent path it continues.
+FAN_LEAD_DAYS = 365
+
+
+def fan_frame(known: pd.DataFrame, outlooks: dict, start, as_of, horizon, time_limited: str) -> pd.DataFrame:
+    """Step points of each direction's stack near the cliff and of every scenario after it, drawn alike.
+
+    ``line`` is ``sourced`` (the stacked rate from the rows, to the sourced
+    end), ``carried`` (rates carried, with unresolved scheduled ends applied
+    as ``time_limited`` says, to the cliff) or a scenario name (its rate from
+    the cliff to ``horizon``). Empty for a direction with no cliff.
+    """
+    columns = ["direction", "line", "date", "rate"]
+    points = []
+    for direction, o in outlooks.items():
+        if o.cliff is None:
+            continue
+        frm = max(pd.Timestamp(start), o.sourced_through - pd.Timedelta(days=FAN_LEAD_DAYS))
+        dates = sorted({frm} | {d for d in tf.headline_rows(known, direction)["effective"] if frm < d <= o.sourced_through})
+        sourced = [(d, tf.stacked_headline(known, direction, d)) for d in dates] + [
+            (o.sourced_through, tf.stacked_headline(known, direction, o.sourced_through))]
+        points += [(direction, "sourced", d, r) for d, r in sourced]
+        if o.sourced_through < o.cliff:
+            carried = scenario_frame(known, direction, o.sourced_through, o.cliff, horizon, list(o.open_ends),
+                                     time_limited, o.rates["status_quo"])
+            points += [(direction, "carried", p.date, p.rate) for p in carried.itertuples() if p.phase == "carried"]
+        begin = max(o.cliff, o.sourced_through)
+        for name in SCENARIOS:
+            points += [(direction, name, begin, o.rates[name]), (direction, name, max(horizon, begin), o.rates[name])]
+    return pd.DataFrame(points, columns=columns)
 
 
 def phase_label(phase: str) -> str:

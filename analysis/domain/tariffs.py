@@ -71,3 +71,130 @@ def peak(tariffs: pd.DataFrame, direction: str, through) -> tuple[pd.Timestamp |
         if rate > best:
             best_date, best = date, rate
     return best_date, best
+
+
+# ---------------------------------------------------------------- other origins and the China premium
+
+# The all-goods additional US rate most other countries face (the global baseline layers).
+OTHERS = "us_on_others"
+
+
+def premium_steps(tariffs: pd.DataFrame, start, end) -> pd.DataFrame:
+    """The China-specific premium by date: US stack on China minus the stack most other countries face.
+
+    Pass only the rows known at the report date. Both stacks are read from
+    their own dated all-goods rows, at ``start`` and at every change of
+    either side up to ``end``; each rate holds until the next change.
+
+    Returns
+    -------
+    DataFrame
+        ``date``, ``china``, ``others``, ``premium``; empty when no
+        ``us_on_others`` row is known (the rate others face has no figure).
+
+    >>> t = pd.DataFrame({"effective": pd.to_datetime(["2025-02-04", "2025-04-05", "2025-04-05"]),
+    ...                   "direction": ["us_on_china", "us_on_china", "us_on_others"], "layer": ["f", "r", "r"],
+    ...                   "rate": [20.0, 10.0, 10.0], "kind": "headline", "in_stack": True, "preferred": True})
+    >>> premium_steps(t, "2025-03-01", "2025-06-30")[["china", "others", "premium"]].values.tolist()
+    [[20.0, 0.0, 20.0], [30.0, 10.0, 20.0]]
+    """
+    columns = ["date", "china", "others", "premium"]
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    if headline_rows(tariffs, OTHERS).empty:
+        return pd.DataFrame(columns=columns)
+    changes = pd.concat([headline_rows(tariffs, "us_on_china")["effective"], headline_rows(tariffs, OTHERS)["effective"]])
+    dates = sorted({start} | {d for d in changes if start < d <= end})
+    rows = []
+    for date in dates:
+        china, others = stacked_headline(tariffs, "us_on_china", date), stacked_headline(tariffs, OTHERS, date)
+        rows.append({"date": date, "china": china, "others": others, "premium": china - others})
+    return pd.DataFrame(rows, columns=columns)
+
+
+# ---------------------------------------------------------------- how far each layer is sourced
+
+
+def not_sourced_after(tariffs: pd.DataFrame, direction: str, as_of, stacked_only: bool = False) -> pd.Series:
+    """Layers in force at ``as_of`` whose sourcing ends before it: layer -> the last date a source confirms.
+
+    A layer's last row (among the rows known at ``as_of``) may carry
+    ``sourced_through``: the newest date a graded source confirms the layer
+    still in force. When that date is before ``as_of`` the layer is not known
+    to have ended, but nothing confirms it after that date. Layers at zero
+    (ended) and rows with no ``sourced_through`` (a current rule) are left out.
+
+    >>> t = pd.DataFrame({"effective": pd.to_datetime(["2018-07-06", "2019-05-10"]), "direction": "us_on_china",
+    ...                   "layer": ["l1", "l3"], "rate": [25.0, 25.0], "kind": "headline", "in_stack": False,
+    ...                   "preferred": True, "sourced_through": pd.to_datetime(["2025-05-01", None])})
+    >>> not_sourced_after(t, "us_on_china", "2026-01-01").to_dict()
+    {'l1': Timestamp('2025-05-01 00:00:00')}
+    >>> not_sourced_after(t, "us_on_china", "2025-04-30").empty  # confirmed beyond as_of
+    True
+    """
+    as_of = pd.Timestamp(as_of)
+    rows = headline_rows(tariffs, direction, stacked_only)
+    rows = rows[rows["effective"] <= as_of]
+    if "sourced_through" not in rows.columns or rows.empty:
+        return pd.Series(dtype="datetime64[ns]")
+    last = rows.groupby("layer").tail(1).set_index("layer")
+    through = pd.to_datetime(last["sourced_through"])
+    open_ended = (last["rate"] > 0) & through.notna() & (through < as_of)
+    return through[open_ended].rename(None)
+
+
+# ---------------------------------------------------------------- published estimates
+
+DUTIES_COLLECTED = "duties collected"
+STATUTORY = "statutory, not collected"
+
+
+def estimate_basis(scope) -> str:
+    """Whether a published average measures duties collected or statutory rates, read from its ``scope``.
+
+    Scopes that say duties were collected (``customs duties collected divided
+    by imports``) are ``duties collected``; every other published average
+    weighs statutory rates by trade (``not duties collected``, or silent).
+
+    >>> estimate_basis("all goods; customs duties collected divided by imports (collected, not statutory)")
+    'duties collected'
+    >>> estimate_basis("all goods; statutory import-weighted rate under current law (not duties collected)")
+    'statutory, not collected'
+    >>> estimate_basis(None)
+    'statutory, not collected'
+    """
+    if not isinstance(scope, str):
+        return STATUTORY
+    text = scope.lower().replace("not duties collected", "").replace("not collected", "")
+    return DUTIES_COLLECTED if "collected" in text else STATUTORY
+
+
+def latest_estimates(tariffs: pd.DataFrame, as_of, directions=tuple(DIRECTIONS)) -> pd.DataFrame:
+    """Each estimator's latest preferred published average dated on or before ``as_of``, per direction.
+
+    An estimator is a ``kind=average`` layer (``piie_average``, ``crs_average`` ...).
+    Averages are dated by their ``effective`` date; a figure dated after
+    ``as_of`` is not yet known. Adds ``basis`` (:func:`estimate_basis`) and
+    ``age_days`` (days from the figure's date to ``as_of``).
+
+    Returns
+    -------
+    DataFrame
+        The chosen rows, newest first within each direction.
+    """
+    as_of = pd.Timestamp(as_of)
+    rows = tariffs[(tariffs["kind"] == "average") & tariffs["preferred"] & tariffs["direction"].isin(directions)
+                   & (tariffs["effective"] <= as_of)]
+    latest = rows.sort_values(["direction", "layer", "effective"]).groupby(["direction", "layer"]).tail(1)
+    latest = latest.assign(basis=[estimate_basis(s) for s in latest["scope"]],
+                           age_days=[(as_of - d).days for d in latest["effective"]])
+    order = {d: i for i, d in enumerate(directions)}
+    return (latest.assign(_order=latest["direction"].map(order))
+            .sort_values(["_order", "effective", "layer"], ascending=[True, False, True])
+            .drop(columns="_order").reset_index(drop=True))
+
+
+def last_stack_change(tariffs: pd.DataFrame, direction: str, as_of) -> pd.Timestamp | None:
+    """The newest date on or before ``as_of`` when an all-goods layer of ``direction`` changed."""
+    rows = headline_rows(tariffs, direction)
+    dates = rows.loc[rows["effective"] <= pd.Timestamp(as_of), "effective"]
+    return None if dates.empty else pd.Timestamp(dates.max())

@@ -62,12 +62,12 @@ def test_parameters_are_checked_by_name():
                                    custom_rate_us_on_china=us, custom_rate_china_on_us=cn, time_limited=time_limited)
 
     assert check("custom", 50, 40.5, "continue") == {US: 50.0, CN: 40.5}
-    with pytest.raises(ParameterError, match="'scenario': 'unknown' is not one of: snap_back, extended, custom"):
+    with pytest.raises(ParameterError, match="'scenario': 'unknown' is not one of: status_quo, snap_back, custom"):
         check("unknown", 10.0, 10.0, "continue")
     with pytest.raises(ParameterError, match="'custom_rate_china_on_us'"):
         check("custom", 10.0, -1.0, "continue")
     with pytest.raises(ParameterError, match="'time_limited'"):
-        check("extended", 10.0, 10.0, "forever")
+        check("status_quo", 10.0, 10.0, "forever")
     with pytest.raises(ParameterError, match="'chart_from': '2018-13-01' is not an ISO date"):
         ts.obs.iso_date("chart_from", "2018-13-01")
 
@@ -152,7 +152,7 @@ def test_projected_rate_ends_time_limited_layers_only_when_asked():
 def test_snap_back_returns_points_to_a_live_layer():
     s = ts.Suspension("cn", CN, "counter", 24.0, pd.Timestamp("2026-11-10"), "c")
     rates = ts.scenario_rates(WORLD, CN, "2026-11-10", s, [], "continue", custom=40.0)
-    assert rates == {"snap_back": 34.0, "extended": 10.0, "custom": 40.0}
+    assert rates == {"status_quo": 10.0, "snap_back": 34.0, "custom": 40.0}
 
 
 def test_snap_back_is_moot_when_the_suspended_layer_has_ended():
@@ -162,7 +162,7 @@ def test_snap_back_is_moot_when_the_suspended_layer_has_ended():
     # Only the surcharge (15) is left; the 24 points have nowhere to return.
     assert ts.scenario_rates(ended, US, "2026-11-10", s, [end], "continue", 0.0)["snap_back"] == 15.0
     assert ts.scenario_rates(ended, US, "2026-11-10", s, [end], "end_as_scheduled", 0.0) == {
-        "snap_back": 0.0, "extended": 0.0, "custom": 0.0}
+        "status_quo": 0.0, "snap_back": 0.0, "custom": 0.0}
     assert ts.layer_ended(ended, US, "recip", "2026-11-10") == pd.Timestamp("2026-02-24")
     assert ts.layer_ended(WORLD, US, "recip", "2026-11-10") is None
 
@@ -184,6 +184,7 @@ def test_sourced_path_stops_at_the_first_unresolved_date():
 
 def test_stack_frame_draws_stacked_rectangles_between_change_dates():
     frame = ts.stack_frame(WORLD, US, "2025-01-01", "2025-07-01")
+    assert frame["sourced"].all()  # no layer says its sourcing ends
     got = [(str(r.date.date()), str(r.end.date()), r.layer, r.y0, r.y1) for r in frame.itertuples()]
     assert got == [
         ("2025-02-01", "2025-03-01", "fent", 0.0, 10.0),
@@ -248,9 +249,9 @@ def test_report_on_real_data_before_the_extension():
     r = report(as_of="2025-06-30", scenario="custom", custom_rate_us_on_china=50.0, custom_rate_china_on_us=40.0)
     us, cn = r.outlooks[US], r.outlooks[CN]
     assert r.cliff == pd.Timestamp("2025-08-12")  # Geneva's 90 days, as known then
-    assert (us.sourced_rate, us.rates) == (30.0, {"snap_back": 54.0, "extended": 30.0, "custom": 50.0})
+    assert (us.sourced_rate, us.rates) == (30.0, {"status_quo": 30.0, "snap_back": 54.0, "custom": 50.0})
     assert (cn.sourced_rate, cn.rates["snap_back"]) == (10.0, 34.0)
-    assert r.chart["date"].max() > r.as_of  # the scenario is drawn past the report date
+    assert r.fan["date"].max() > r.as_of and r.chart["date"].max() <= r.as_of  # only the fan goes past as_of
     assert r.events["date"].max() <= r.as_of
     with pytest.raises(ParameterError, match="'chart_from'"):
         report(as_of="2017-06-30")
@@ -262,8 +263,10 @@ def test_report_on_real_data_reads_the_extended_cliff_and_calls_the_voided_suspe
     # The September 2026 extension moved China's suspension to 10 Jan 2027; that sets the cliff.
     assert r.cliff == pd.Timestamp("2027-01-10") and not r.cliff_passed
     assert cn.suspension.commitment_id == "sep2026-cn-reciprocal-suspension" and cn.cliff == r.cliff
-    # The US suspension's layer was voided by a court: its own deadline changes no rate.
-    assert us.layer_ended is not None and us.ended_by["type"] == "legal" and us.cliff < r.cliff
+    # The US suspension's layer was voided by a court: its own deadline changes no rate, so the US side is
+    # read on the as-of date and projected to the page's cliff.
+    assert us.moot and us.layer_ended is not None and us.ended_by["type"] == "legal"
+    assert us.suspension.deadline < r.cliff == us.cliff and us.sourced_through == r.as_of
     text = tr.scenario_text(r)
     assert "moot" in text and "not a forecast" in text and "10 Jan 2027" in text
     assert set(r.sources["source_id"]) >= {us.suspension.source_id, cn.suspension.source_id}
@@ -273,23 +276,25 @@ def test_report_states_its_dates_for_the_tariff_series():
     r = report(as_of="2025-06-30")
     assert [s.key for s in r.dates.series] == ["tariff_rates", "tariff_averages", "events", "commitments"]
     assert r.dates.as_of == r.as_of == pd.Timestamp("2025-06-30")
-    # The newest tariff change by then: the Geneva cuts of 14 May 2025.
-    assert r.dates.get("tariff_rates").through == pd.Timestamp("2025-05-14")
+    # The newest tariff change by then (the Geneva cuts of 14 May 2025, or a later product-specific row).
+    headline = ts.load_tariffs().query("kind == 'headline' and effective <= @r.as_of")
+    assert r.dates.get("tariff_rates").through == headline["effective"].max() >= pd.Timestamp("2025-05-14")
 
 
 def test_report_before_the_first_tariff_layer_computes_with_nothing_in_force():
-    r = report(as_of="2018-06-30")
-    assert r.first_layer == ts.FirstLayer(pd.Timestamp("2018-12-01"), US, "section_301")
+    first = ts.first_layer(ts.load_tariffs())
+    r = report(as_of=(first.date - pd.Timedelta(days=1)).date().isoformat(), chart_from="2017-01-01")
+    assert r.first_layer == first
     assert r.before_first_layer and not r.any_layer and r.cliff is None
     assert all(o.sourced_rate == 0 and o.listed.empty for o in r.outlooks.values())
-    # PIIE's average is dated before the as-of date, so it is the only row; the chart frame keeps every column.
-    assert r.chart["kind"].unique().tolist() == ["average"] and {"y0", "y1", "end"} <= set(r.chart.columns)
-    assert "source_id" in r.sources.columns and r.detail is None and r.events.empty
+    # Only published averages can be dated by then; the chart frame keeps every column.
+    assert set(r.chart["kind"]) <= {"average"} and {"y0", "y1", "end", "sourced"} <= set(r.chart.columns)
+    assert "source_id" in r.sources.columns and r.detail is None and r.spans.empty
 
 
 def test_report_between_the_first_listed_layer_and_the_first_all_goods_layer():
     r = report(as_of="2020-06-30")
     us = r.outlooks[US]
     assert r.any_layer and not r.before_first_layer
-    assert us.sourced_rate == 0 and us.listed.to_dict() == {"section_301": 25.0}
-    assert "stack" not in set(r.chart["kind"]) and "listed" in set(r.chart["kind"])
+    assert us.sourced_rate == 0 and len(us.listed) and (us.listed > 0).all()
+    assert "stack" not in set(r.chart["kind"]) and set(r.spans["direction"]) >= {US}
