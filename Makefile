@@ -18,6 +18,9 @@ test: $(TEST_STAMP)
 
 setup: $(STAMP)
 
+# Extra JupyterLab options, e.g. make lab LAB_ARGS="--allow-root --port 8899"
+LAB_ARGS ?=
+
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/ $(LAB_ARGS)
 
@@ -31,6 +34,8 @@ $(STAMP): $(BIN)/python requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (truce-monitor)" >/dev/null
+	@# Outputs never reach a commit: git runs each notebook through nbstripout (this clone only, .git/config).
+	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then $(BIN)/nbstripout --install; fi
 	touch $(STAMP)
 
 $(TEST_STAMP): $(STAMP) requirements-test.lock

@@ -41,3 +41,19 @@ class ParameterError(ValueError):
     def __init__(self, name: str, message: str):
         self.name = name
         super().__init__(f"parameter {name!r}: {message}")
+
+
+class NotebookPairError(ValueError):
+    """A report's ``.ipynb`` and its jupytext ``.py`` twin say different things.
+
+    The build and papermill read the ``.ipynb``; an edit made to the ``.py``
+    alone would be silently ignored, so the build refuses until the pair is synced.
+    """
+
+    def __init__(self, notebook: Path, twin: Path, where: str):
+        self.notebook, self.twin = Path(notebook), Path(twin)
+        newer = self.twin if self.twin.stat().st_mtime > self.notebook.stat().st_mtime else self.notebook
+        super().__init__(
+            f"{self.notebook.name} and {self.twin.name} differ ({where}); {newer.name} is newer. "
+            f"Sync them with: jupytext --sync {newer}"
+        )

@@ -3,6 +3,7 @@
 import html
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -11,7 +12,6 @@ from analysis import config
 
 def _environment(env=None, data_dir=None) -> dict:
     full = {**os.environ, **(env or {})}
-    full.pop("TRUCE_BUILD", None)  # a build-time switch; a user's shell never has it
     if data_dir is not None:
         full[config.DATA_DIR_ENV] = str(data_dir)
     return full
@@ -94,3 +94,21 @@ def failing_purchases_notebook(folder) -> dict:
         raise AssertionError("the purchases notebook no longer calls purchases.compute(")
     (folder / "purchases.ipynb").write_text(json.dumps(nb), encoding="utf-8")
     return {config.NOTEBOOKS_DIR_ENV: str(folder)}
+
+
+# Debian's chromium, driven by Playwright through executable_path (no browser download).
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
+                  "--disable-component-update", "--disable-sync"]
+
+
+def require_chromium() -> None:
+    """Skip the calling test module where chromium is missing, unless ``TRUCE_REQUIRE_BROWSER=1`` (set by
+    ``.ci/run``) makes its absence a failure."""
+    import pytest
+
+    if os.path.exists(CHROMIUM):
+        return
+    if os.environ.get("TRUCE_REQUIRE_BROWSER") == "1":
+        raise RuntimeError("chromium is required for the browser tests (apt-get install chromium)")
+    pytest.skip("chromium is not installed (apt-get install chromium; .ci/run does)", allow_module_level=True)

@@ -1,8 +1,10 @@
 """Every report's computations, prose, tables and chart builders run at every month-end since January 2018.
 
-In-process (no kernel, no rendering), so it covers a hundred dates in about a minute. A figure with no
-rows must come out as a sentence, never as a chart with an empty dataset (vl-convert cannot draw one),
-and no prose or table may show a missing value as nan, NaT or None.
+In-process (no kernel), so it covers a hundred dates in a few minutes. A figure with no rows must come
+out as a sentence, never as a chart with an empty dataset (vl-convert cannot draw one); every chart spec
+must be plain JSON (a pandas Timestamp that the kernel would quietly stringify breaks papermill and
+JupyterLab) and must compile to the Vega 5 that JupyterLab draws; no prose or table may show a missing
+value as nan, NaT or None.
 """
 
 import datetime as dt
@@ -12,6 +14,8 @@ import altair as alt
 import pandas as pd
 import pytest
 from support import run_cells
+
+from analysis.views import charts
 
 FIRST = "2018-01-31"
 MONTH_ENDS = [d.strftime("%Y-%m-%d") for d in pd.date_range(FIRST, dt.date.today(), freq="ME")]
@@ -27,6 +31,10 @@ def problems(outputs, as_of) -> list[str]:
             empty = [name for name, rows in spec.get("datasets", {}).items() if not rows]
             if empty or not spec.get("datasets"):
                 found.append(f"{as_of}: output {number} is a chart with no rows")
+            try:
+                charts.lab_spec(spec)
+            except Exception as err:  # every chart's failure is listed, not just the first
+                found.append(f"{as_of}: output {number} cannot be drawn in JupyterLab: {err}")
         else:
             shown = getattr(output, "data", None)
             if isinstance(shown, str) and MISSING.search(re.sub(r"<[^>]+>", " ", shown)):

@@ -16,14 +16,15 @@ from pathlib import Path
 
 from analysis import config
 from truce.build.engine import DEFAULT_TIMEOUT
-from analysis.errors import DataError, ParameterError
+from analysis.errors import DataError, NotebookPairError, ParameterError
 
 EPILOG = """\
 examples:
   truce build                                  build every report into reports/
   truce build purchases -p as_of 2026-01-31    rebuild one report as it stood on a date
                                                (as_of defaults to today: the build date)
-  truce build purchases -f params/jan.yaml     parameters from a YAML file
+  truce build purchases -f examples/purchases-2026-01-31.yaml --out /tmp/one-off
+                                               parameters from a YAML file, published elsewhere
   truce build --vintage 2026-10-01             rebuild from the data as it stood in that vintage
   truce build --force -j 1                     rebuild everything, one report at a time
   truce build --timeout 120                    fail any report whose cell runs over two minutes
@@ -34,7 +35,8 @@ examples:
 exit codes: 0 ok
             1 a report failed to build, timed out or lost its worker (its previous page is kept;
               a failed notebook is kept in <out>/_failed/)
-            2 bad usage, unknown or mistyped parameter, unknown vintage, or invalid data
+            2 bad usage, unknown or mistyped parameter, unknown vintage, invalid data, or a report
+              whose .ipynb and jupytext .py differ
             3-7 refresh failures: 3 network/HTTP, 4 response schema, 5 merged data invalid,
                 6 API key missing, 7 local file error (data/ is left untouched)
 """
@@ -186,6 +188,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"truce: {err}", file=sys.stderr)
         return 2
     except DataError as err:
+        print(f"truce: {err}", file=sys.stderr)
+        return 2
+    except NotebookPairError as err:
         print(f"truce: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -1,15 +1,22 @@
 """Altair chart builders sharing one theme, and the renderer the notebooks use.
 
 Each builder takes a tidy DataFrame prepared in ``analysis`` and returns one
-chart. The ``truce`` renderer keeps the Vega-Lite spec in the notebook output
-(``application/vnd.vegalite.v6+json``) so the publisher can embed the charts in
-an offline HTML page; in an interactive session it also emits HTML that draws
-the chart with a locally bundled copy of Vega, so JupyterLab needs no network.
+chart. The ``truce`` renderer gives every chart output two specs and no code:
+
+* the Vega-Lite spec as Altair writes it (``application/vnd.vegalite.v6+json``),
+  which the publisher embeds in the offline HTML page with its own bundled Vega;
+* the same chart compiled to Vega 5 (``application/vnd.vega.v5+json``), which
+  JupyterLab 4 draws with its built-in renderer. JupyterLab cannot draw
+  Vega-Lite 6, and its Vega renderer needs no network, no script in the
+  output and no trust, so a chart draws after a reload, in a reopened or
+  untrusted notebook and in the executed notebooks published beside the pages.
+
+The output is the same on every path (``truce build``, papermill, JupyterLab),
+and it holds no state: nothing depends on what an earlier cell sent.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from functools import lru_cache
@@ -19,7 +26,10 @@ import altair as alt
 import pandas as pd
 
 VEGALITE_MIME = "application/vnd.vegalite.v6+json"
-BUILD_ENV = "TRUCE_BUILD"  # set by `truce build`: outputs keep only the spec
+VEGA_MIME = "application/vnd.vega.v5+json"
+# The Vega-Lite compiler (bundled in vl-convert) that writes the Vega 5 spec JupyterLab draws.
+LAB_VEGALITE_VERSION = "5.21"
+CHART_TEXT = "<chart: open in JupyterLab, or see the published report>"
 
 PALETTE = ["#1f4e79", "#c0504d", "#7f7f7f", "#e3a21a", "#4f8a3c", "#8e5ea2"]
 FONT = "Helvetica Neue, Helvetica, Arial, sans-serif"
@@ -95,23 +105,56 @@ def embed_script(element_id: str, spec: dict) -> str:
     return f'vegaEmbed("#{element_id}", {payload}, {{"actions": false, "renderer": "svg"}});'
 
 
-_bundle_sent = False
+def json_spec(spec: dict) -> str:
+    """``spec`` as strict JSON; a value JSON cannot hold is an error that names where it is.
+
+    The kernel's own serialiser would quietly turn a pandas Timestamp into a
+    string, so a spec could work in one path and fail in another; the chart
+    builders must pass plain values (ISO date strings), and this holds them to it.
+    """
+    try:
+        return json.dumps(spec, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"chart spec is not plain JSON at {_non_json_path(spec)}: {err}") from err
 
 
-def _truce_renderer(spec: dict, **_) -> dict:
-    """Return the spec, plus self-contained HTML when not inside a build."""
-    bundle = {VEGALITE_MIME: spec, "text/plain": "<chart: rendered in the published report>"}
-    if os.environ.get(BUILD_ENV):
-        return bundle
-    global _bundle_sent
-    element_id = "vl-" + hashlib.sha1(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:12]
-    library = "" if _bundle_sent else vega_bundle()
-    _bundle_sent = True
-    bundle["text/html"] = (
-        f'<div id="{element_id}"></div><script type="module">{library}\n'
-        f"{embed_script(element_id, spec)}</script>"
-    )
-    return bundle
+def _non_json_path(value, path: str = "spec") -> str:
+    """Where in a spec the first value JSON cannot hold sits (for the error message)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _non_json_path(item, f"{path}[{key!r}]")
+            if found:
+                return found
+        return ""
+    if isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            found = _non_json_path(item, f"{path}[{index}]")
+            if found:
+                return found
+        return ""
+    if value is None or isinstance(value, (str, bool, int)):
+        return ""
+    if isinstance(value, float) and value == value and value not in (float("inf"), float("-inf")):
+        return ""
+    return f"{path} ({type(value).__name__})"
+
+
+def lab_spec(spec: dict) -> dict:
+    """The chart compiled to Vega 5, the newest Vega JupyterLab draws itself."""
+    import vl_convert
+
+    return vl_convert.vegalite_to_vega(json.loads(json_spec(spec)), vl_version=LAB_VEGALITE_VERSION)
+
+
+# JupyterLab passes these to vega-embed: SVG like the published pages (each mark an element, so a
+# browser test can count them) and no export menu.
+LAB_EMBED_OPTIONS = {"renderer": "svg", "actions": False}
+
+
+def _truce_renderer(spec: dict, **_) -> tuple[dict, dict]:
+    """The Vega-Lite spec for the publisher and its Vega 5 compilation for JupyterLab, with display options."""
+    bundle = {VEGALITE_MIME: spec, VEGA_MIME: lab_spec(spec), "text/plain": CHART_TEXT}
+    return bundle, {VEGA_MIME: {"embed_options": LAB_EMBED_OPTIONS}}
 
 
 def use_report_style() -> None:

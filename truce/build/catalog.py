@@ -2,6 +2,11 @@
 
 A report is a notebook in ``notebooks/`` (or ``$TRUCE_NOTEBOOKS_DIR``) whose
 metadata has a ``truce`` entry with a title. Its name is the file stem.
+
+The ``.ipynb`` is what the build and papermill run. Its jupytext twin
+(``<name>.py``, the readable diff) must say the same thing: a report whose pair
+differs is refused (:func:`check_pair`), so an edit to one file alone is never
+silently ignored.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis import config
-from analysis.errors import ParameterError
+from analysis.errors import NotebookPairError, ParameterError
 from truce.build.parameters import read_parameters
 
 
@@ -61,16 +66,52 @@ def is_report(path: Path) -> bool:
     return isinstance(meta.get("truce"), dict) and "title" in meta["truce"]
 
 
+def _contents(path: Path) -> tuple[list[tuple], str]:
+    """What a notebook file says, as jupytext reads it: each cell's kind, source and tags; the report metadata."""
+    import jupytext
+
+    notebook = jupytext.read(path)
+    cells = [(c.cell_type, c.source.strip(), tuple(c.metadata.get("tags", ()))) for c in notebook.cells]
+    return cells, json.dumps(notebook.metadata.get("truce", {}), sort_keys=True)
+
+
+def check_pair(path: Path) -> None:
+    """Refuse a report whose jupytext twin ``<name>.py`` differs from ``<name>.ipynb``.
+
+    Raises
+    ------
+    NotebookPairError
+        Naming both files, the first cell that differs and the sync command.
+    """
+    twin = path.with_suffix(".py")
+    if not twin.exists():
+        return
+    (cells, meta), (twin_cells, twin_meta) = _contents(path), _contents(twin)
+    if len(cells) != len(twin_cells):
+        raise NotebookPairError(path, twin, f"cell count {len(cells)} and {len(twin_cells)}")
+    differ = [i for i, (a, b) in enumerate(zip(cells, twin_cells), 1) if a != b]
+    if differ:
+        raise NotebookPairError(path, twin, f"cell {differ[0]}")
+    if meta != twin_meta:
+        raise NotebookPairError(path, twin, "report metadata")
+
+
 def discover(notebooks_dir: Path | None = None, echo=None) -> dict[str, Report]:
     """All report notebooks in ``notebooks/``, by name.
 
     A notebook without report metadata (a scratch ``Untitled.ipynb``) is
     passed over, with a one-line note to ``echo`` when given.
+
+    Raises
+    ------
+    NotebookPairError
+        If a report's ``.ipynb`` and ``.py`` differ.
     """
     base = notebooks_dir or config.notebooks_dir()
     reports = {}
     for path in sorted(base.glob("*.ipynb")):
         if is_report(path):
+            check_pair(path)
             reports[path.stem] = Report(path.stem, path)
         elif echo is not None:
             echo(f"note: {path.name} is not a report (no 'truce' title in its metadata); ignored")

@@ -61,14 +61,12 @@ def _execute(report: Report, parameters: dict, workdir: Path, data_dir: Path | N
 
     from analysis import runlog
     from analysis.data.evidence import COMPILED_ENV
-    from analysis.views.charts import BUILD_ENV
 
     log = workdir / "run.jsonl"
     executed = workdir / f"{report.name}.ipynb"
-    # What the notebook's code must see: charts keep only their spec, the run log collects facts,
-    # and the loaders read the vintage's data (or the default data when unset).
+    # What the notebook's code must see: the run log collects facts, and the loaders read the
+    # vintage's data (or the default data when unset).
     manager = kernel.manager(report.path.parent, {
-        BUILD_ENV: "1",
         runlog.RUN_LOG_ENV: str(log),
         COMPILED_ENV: compiled,
         config.DATA_DIR_ENV: str(data_dir) if data_dir is not None else os.environ.get(config.DATA_DIR_ENV),

@@ -4,31 +4,24 @@ Needs Debian's ``chromium`` (``.ci/run`` installs it). Without it the test is
 skipped, unless ``TRUCE_REQUIRE_BROWSER=1`` (set by ``.ci/run``) makes that a failure.
 """
 
-import os
-import shutil
 import subprocess
 import sys
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-         "--disable-component-update", "--disable-sync"]
+from support import CHROMIUM, CHROMIUM_FLAGS as FLAGS, require_chromium
+
 LOCAL = ("file:", "data:", "blob:", "about:")
 
-if not os.path.exists(CHROMIUM):
-    if os.environ.get("TRUCE_REQUIRE_BROWSER") == "1":
-        raise RuntimeError("chromium is required for the browser tests (apt-get install chromium)")
-    pytest.skip("chromium is not installed (apt-get install chromium; .ci/run does)", allow_module_level=True)
+require_chromium()
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """Every report, built once into a fresh folder."""
     out = tmp_path_factory.mktemp("browser-site")
-    env = {k: v for k, v in os.environ.items() if k != "TRUCE_BUILD"}
     result = subprocess.run([sys.executable, "-m", "truce", "build", "--out", str(out)],
-                            capture_output=True, text=True, env=env, cwd="/", timeout=900)
+                            capture_output=True, text=True, cwd="/", timeout=900)
     assert result.returncode == 0, result.stderr
     return out
 

@@ -1,0 +1,49 @@
+"""Plain papermill, run from an unrelated working directory, gives the same outputs as `truce build`.
+
+For every report at three dates (one in the 12 Mt pledge's final weeks, where a Timestamp once reached
+a chart spec and broke every path but the build's), the executed notebooks' outputs must be equal:
+the same prose, tables and chart specs. The compiled date is pinned on both paths.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from support import run_truce
+
+from analysis import config
+from analysis.data.evidence import COMPILED_ENV
+
+DATES = ["2025-06-30", "2026-01-15", "2026-11-30"]
+COMPILED = "2026-12-01"
+REPORTS = ["durability", "history", "purchases", "rare_earths", "tariffs"]
+
+
+def outputs(path: Path) -> list:
+    """Every cell's outputs, without what papermill records about the run itself."""
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    return [[{k: v for k, v in out.items() if k != "execution_count"} for out in cell.get("outputs", [])]
+            for cell in notebook["cells"] if cell["cell_type"] == "code"]
+
+
+@pytest.mark.parametrize("as_of", DATES)
+def test_papermill_from_any_directory_matches_the_build(tmp_path, as_of):
+    site = tmp_path / "site"
+    built = run_truce("build", *REPORTS, "-p", "as_of", as_of, "--compiled", COMPILED, "--out", site)
+    assert built.returncode == 0, built.stderr
+    papermill = Path(sys.executable).with_name("papermill")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for report in REPORTS:
+        executed = elsewhere / f"{report}.ipynb"
+        run = subprocess.run([str(papermill), str(config.NOTEBOOKS_DIR / f"{report}.ipynb"), str(executed),
+                              "-k", config.KERNEL_NAME, "-p", "as_of", as_of, "--no-progress-bar"],
+                             cwd=elsewhere, capture_output=True, text=True, timeout=600,
+                             env={**os.environ, COMPILED_ENV: COMPILED})
+        assert run.returncode == 0, f"{report} at {as_of}: {run.stderr[-2000:]}"
+        published = outputs(site / f"{report}.ipynb")
+        assert sum(map(len, published)) >= 5, f"{report}: the published notebook should keep its outputs"
+        assert outputs(executed) == published, f"{report} at {as_of} differs"
