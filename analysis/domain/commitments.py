@@ -484,7 +484,8 @@ def evaluate(
     - ``missed``: a figure dated at or after the deadline is below the target and not a
       lower bound (a floor below the target cannot show a miss: ``unresolved``);
     - ``no figure since``: the deadline has passed and the last figure predates it;
-    - ``on track`` / ``behind``: before the deadline, the last figure against the path then;
+    - ``on track`` / ``behind``: before the deadline, the last figure against the path then
+      (a floor below the path cannot show the pledge behind: ``unresolved``);
     - ``no figure``: the curve has no figure by ``as_of``.
 
     The recent pace, the pace needed and the projected completion run from the last figure;
@@ -535,6 +536,8 @@ def evaluate(
             verdict, status_date = "no figure since", counted
         else:
             verdict, status_date = status(commitment, float(curve[counted]), path(counted), counted), counted
+            if verdict == "behind" and floor(counted):
+                verdict = "unresolved"  # "at least x" below the path: the true figure may be on it
     achieved = 0.0 if counted is None else float(curve[counted])
     open_ = verdict != "met" and as_of <= commitment.deadline
     rate = trailing_rate(curve, commitment.start, counted, window_days) if counted is not None else None
@@ -850,15 +853,17 @@ def extensions(commitments: pd.DataFrame, as_of) -> pd.DataFrame:
     return rows[["commitment_id", "supersedes", "old_deadline", "deadline", "announced", "source_id"]].reset_index(drop=True)
 
 
-def next_cliff(commitments: pd.DataFrame, as_of) -> pd.DataFrame:
+def next_cliff(commitments: pd.DataFrame, as_of, moot=frozenset()) -> pd.DataFrame:
     """The suspensions due first after ``as_of``, among those known then and not replaced by a later commitment.
 
     The truce's next cliff is their deadline: the day the suspended tariffs, export
-    controls or port fees return unless something known later moves it. Empty when
-    no suspension lies ahead.
+    controls or port fees return unless something known later moves it. Suspensions
+    named in ``moot`` (their measure no longer stands, see
+    :func:`analysis.domain.tariffs.moot_suspensions`) cannot return and are left out.
+    Empty when no suspension lies ahead.
     """
     as_of = pd.Timestamp(as_of)
     known = commitments[(commitments["announced"] <= as_of) & commitments["metric"].isin(SUSPENSION_METRICS)]
-    replaced = set(known["supersedes"].dropna())
+    replaced = set(known["supersedes"].dropna()) | set(moot)
     ahead = known[~known["commitment_id"].isin(replaced) & (known["deadline"] > as_of)]
     return ahead[ahead["deadline"] == ahead["deadline"].min()].reset_index(drop=True)

@@ -67,6 +67,9 @@ def reading(t: Tracker, p: cm.Progress | None) -> str:
         return f"{p.status} as of {text.day(p.status_date)}"
     if p.status == "missed":
         return f"missed: the figure counted through {text.day(p.status_date)} is below the target"
+    if p.status == "unresolved" and p.status_date < p.commitment.deadline:
+        return (f"unresolved as of {text.day(p.status_date)}: {_t(p.achieved, True)} counted through then, a floor "
+                f"below the {_t(p.expected)} due on the path that day, cannot show it behind")
     if p.status == "unresolved":
         return (f"unresolved: {_t(p.achieved, True)} counted through {text.day(p.status_date)}, a floor below "
                 f"the target, cannot show a miss")
@@ -603,8 +606,8 @@ def method_text(t: Tracker) -> str:
         "figure counted through 8 Jan was at or above the path that day). A figure is never compared with the path "
         "at a later date.",
         f"- **Met** needs a figure at or above the target, counted through the deadline or earlier, from {met_rule}. "
-        "**Missed** needs a figure dated at or after the deadline that is below the target (a floor below the target "
-        "cannot show a miss: *unresolved*). Once the deadline has passed with no later figure the status is "
+        "**Missed** needs a figure dated at or after the deadline that is below the target. A floor (\"at least\") "
+        "below the target cannot show a miss, nor one below the path show the pledge behind: both read *unresolved*. Once the deadline has passed with no later figure the status is "
         "*no figure since* the last one: missing evidence, not a miss.",
         "- **Recent pace and projection** run from the last figure (the trailing window before it), never from the "
         "as-of date, and are dropped once the deadline has passed.",

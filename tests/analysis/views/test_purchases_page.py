@@ -45,8 +45,9 @@ def test_after_the_deadline_the_page_says_no_figure_since():
 def test_the_first_screen_lists_the_live_pledges_on_3_december_2026():
     t = compute(as_of="2026-12-03")
     words = page.live_text(t)
-    assert "`soy-25mmt-2026`: 25.00 million t of US soybeans, 1 Jan 2026 to 31 Dec 2026: **behind as of 21 Sep " \
-           "2026**. Purchases reported by traders and officials: at least 12.50 million t counted through 21 Sep 2026" in words
+    assert "`soy-25mmt-2026`: 25.00 million t of US soybeans, 1 Jan 2026 to 31 Dec 2026: **unresolved as of 21 Sep " \
+           "2026: at least 12.50 million t counted through then, a floor below the 18.08 million t due on the path " \
+           "that day, cannot show it behind**." in words
     # 17e9 * 229 / 365 = 10.67 bn, shown with its arithmetic.
     assert "**US&#36;10.7 bn** (derived: US&#36;17.0 bn × 229 of 365 days, 17 May 2026 to 31 Dec 2026)" in words
     assert "`beijing-cn-boeing`: 200 aircraft" in words and words.count("**No figure**") == 2
