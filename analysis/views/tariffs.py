@@ -487,25 +487,31 @@ def _direction_estimates(r: TariffReport, direction: str, title: str) -> str:
                 f"{stack}, is the only measure")
         return lead + (f" (duties collected: {'; '.join(_estimate(c) for _, c in collected.iterrows())})."
                        if len(collected) else ".")
-    low, high = statutory["rate"].min(), statutory["rate"].max()
     newest, oldest = statutory.iloc[0], statutory.sort_values("effective").iloc[0]
     count = len(statutory)
-    span = f"{rate(low)} to {rate(high)}" if count > 1 else rate(low)
-    lead = (f"**{title}: {span}** by the latest trade-weighted estimate of "
-            + (f"each of {count} estimators" if count > 1 else "the one estimator dated by then")
-            + f" ({tf.STATUTORY}). The newest is {_estimate(newest)}")
-    if count > 1:
-        lead += f"; the oldest, {_estimate(oldest)}, is {_age(int(oldest['age_days']))} old"
     since = r.stack_changed.get(direction)
-    if since is not None and count > 1:
-        current = statutory[statutory["effective"] >= since]
-        if len(current) == count:
-            lead += f". All are dated on or after the stack's last change ({text.day(since)})"
-        elif len(current):
-            lead += (f". The {len(current)} dated on or after the stack's last change ({text.day(since)}) span "
-                     f"{rate(current['rate'].min())} to {rate(current['rate'].max())}")
-        else:
-            lead += f". No estimate is dated on or after the stack's last change ({text.day(since)})"
+    current = statutory[statutory["effective"] >= since] if since is not None else statutory
+    # Lead with the estimates made for the rates in force now; an estimate from before the stack last changed
+    # measures another tariff regime, so it widens the full range given next, not the headline.
+    led = current if 0 < len(current) < count else statutory
+    low, high = led["rate"].min(), led["rate"].max()
+    span = f"{rate(low)} to {rate(high)}" if len(led) > 1 else rate(low)
+    if led is current and len(current) < count:
+        lead = (f"**{title}: {span}** by the {len(current)} estimator{'s' if len(current) > 1 else ''} whose latest "
+                f"figure is dated on or after the stack's last change ({text.day(since)}) ({tf.STATUTORY}). "
+                f"The newest is {_estimate(newest)}. With the older figures of the other {count - len(current)}, "
+                f"the latest estimates of all {count} span {rate(statutory['rate'].min())} to "
+                f"{rate(statutory['rate'].max())}; the oldest, {_estimate(oldest)}, is "
+                f"{_age(int(oldest['age_days']))} old")
+    else:
+        lead = (f"**{title}: {span}** by the latest trade-weighted estimate of "
+                + (f"each of {count} estimators" if count > 1 else "the one estimator dated by then")
+                + f" ({tf.STATUTORY}). The newest is {_estimate(newest)}")
+        if count > 1:
+            lead += f"; the oldest, {_estimate(oldest)}, is {_age(int(oldest['age_days']))} old"
+        if since is not None and count > 1:
+            lead += (f". All are dated on or after the stack's last change ({text.day(since)})" if len(current) == count
+                     else f". No estimate is dated on or after the stack's last change ({text.day(since)})")
     lead += "."
     if len(collected):
         lead += " Duties collected: " + "; ".join(_estimate(c) for _, c in collected.iterrows()) + "."

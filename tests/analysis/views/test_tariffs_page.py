@@ -148,19 +148,19 @@ def crafted_lead(stack_us: float, stack_cn: float) -> ts.TariffReport:
 
 def test_the_lead_states_the_range_the_newest_and_where_the_stack_sits_computed():
     text = tr.lead_text(crafted_lead(12.5, 10.0))
-    # US statutory figures 23, 23.7 and 57 (USAFacts is duties collected, so out of the range): 23% to 57%.
-    assert "**US tariffs on China: 23% to 57%** by the latest trade-weighted estimate of each of 3 estimators" in text
-    assert "The newest is Barclays 23% for 25 Sep 2026 (secondary)" in text
-    assert "the oldest, PIIE 57% for 10 Oct 2025 (news), is 417 days old" in text
-    # Only Barclays (25 Sep) is dated on or after the stack's last change (24 Jul 2026).
-    assert "The 1 dated on or after the stack's last change (24 Jul 2026) span 23% to 23%" in text
+    # US statutory figures 23, 23.7 and 57 (USAFacts is duties collected, so out of the range). Only Barclays
+    # (25 Sep) is dated on or after the stack's last change (24 Jul 2026), so it leads; all three span 23% to 57%.
+    assert ("**US tariffs on China: 23%** by the 1 estimator whose latest figure is dated on or after the stack's "
+            "last change (24 Jul 2026) (statutory, not collected). The newest is Barclays 23% for 25 Sep 2026 "
+            "(secondary). With the older figures of the other 2, the latest estimates of all 3 span 23% to 57%; the "
+            "oldest, PIIE 57% for 10 Oct 2025 (news), is 417 days old.") in text
     assert "Duties collected: USAFacts 29.6% for 1 Feb 2026 (secondary)." in text
     assert "**12.5%** on 1 Dec 2026, runs **below every one of them**" in text
-    # China: one estimator (31%); its stack of 10 is below it.
+    # China: one estimator (31%), dated after its stack last changed (14 May 2025); its stack of 10 is below it.
     assert "**China's tariffs on the US: 31%** by the latest trade-weighted estimate of the one estimator" in text
-    # A stack of 145 on the US side runs above 57; one of 30 sits within 23 to 57.
+    # The stack is compared with the estimates that lead: 145 runs above 23; 23 sits within 23 to 23.
     assert "runs **above every one of them**" in tr.lead_text(crafted_lead(145.0, 10.0))
-    assert "runs **within their range**" in tr.lead_text(crafted_lead(30.0, 10.0))
+    assert "runs **within their range**" in tr.lead_text(crafted_lead(23.0, 10.0))
 
 
 def test_the_estimates_table_dates_grades_and_labels_every_figure():
