@@ -679,7 +679,8 @@ def snapshot(frames: Frames, as_of, settings: Settings) -> Snapshot:
     }
     index = combine({k: c.score for k, c in components.items()}, settings.weights)
     return Snapshot(as_of, components, index, truce, measured, view, rate, through, unknown_after,
-                    cm.next_cliff(frames.commitments, as_of), extended)
+                    cm.next_cliff(frames.commitments, as_of, moot=tf.moot_suspensions(frames.commitments, frames.tariffs, as_of)),
+                    extended)
 
 
 def month_ends(start, as_of) -> pd.DatetimeIndex:

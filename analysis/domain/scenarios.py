@@ -40,7 +40,7 @@ from analysis.data.loaders import load_commitments, load_events, load_sources, l
 
 DIRECTIONS = tf.DIRECTIONS
 # Which side imposes the tariff: a commitment's party maps to the direction it taxes.
-PARTY_DIRECTION = {"US": "us_on_china", "China": "china_on_us"}
+PARTY_DIRECTION = tf.PARTY_DIRECTION
 
 SCENARIOS = {
     "status_quo": "nothing changes at the expiry: the suspensions are extended or left as they are, so every rate "
@@ -286,13 +286,7 @@ def known_tariffs(tariffs: pd.DataFrame, as_of) -> pd.DataFrame:
     return tariffs[tariffs["effective"] <= pd.Timestamp(as_of)]
 
 
-def suspended_layer(tariffs: pd.DataFrame, direction: str, when) -> str | None:
-    """The stacked layer whose row in force at ``when`` says part of it is suspended."""
-    rows = tf.headline_rows(tariffs, direction)
-    rows = rows[rows["effective"] <= pd.Timestamp(when)]
-    latest = rows.groupby("layer").tail(1)
-    hits = latest[latest["scope"].fillna("").str.contains("suspend", case=False)]
-    return hits.iloc[-1]["layer"] if len(hits) else None
+suspended_layer = tf.suspended_layer  # shared with the durability report's cliff
 
 
 def live_suspensions(commitments: pd.DataFrame, tariffs: pd.DataFrame, as_of) -> dict:

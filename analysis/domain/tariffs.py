@@ -198,3 +198,42 @@ def last_stack_change(tariffs: pd.DataFrame, direction: str, as_of) -> pd.Timest
     rows = headline_rows(tariffs, direction)
     dates = rows.loc[rows["effective"] <= pd.Timestamp(as_of), "effective"]
     return None if dates.empty else pd.Timestamp(dates.max())
+
+
+# Which direction a party's tariff suspension belongs to.
+PARTY_DIRECTION = {"US": "us_on_china", "China": "china_on_us"}
+
+
+def suspended_layer(tariffs: pd.DataFrame, direction: str, when) -> str | None:
+    """The stacked layer whose row in force at ``when`` says part of it is suspended."""
+    rows = headline_rows(tariffs, direction)
+    rows = rows[rows["effective"] <= pd.Timestamp(when)]
+    latest = rows.groupby("layer").tail(1)
+    hits = latest[latest["scope"].fillna("").str.contains("suspend", case=False)]
+    return hits.iloc[-1]["layer"] if len(hits) else None
+
+
+def moot_suspensions(commitments: pd.DataFrame, tariffs: pd.DataFrame, as_of) -> set[str]:
+    """Tariff suspensions known on ``as_of`` whose suspended layer no longer stands then.
+
+    A suspension of a tariff that has been voided or ended (the IEEPA tariffs after the Supreme
+    Court's ruling of February 2026) can no longer snap back, so its deadline is not a cliff.
+
+    >>> t = pd.DataFrame({"effective": pd.to_datetime(["2025-05-14", "2026-02-24"]), "direction": "us_on_china",
+    ...                   "layer": "recip", "rate": [10.0, 0.0], "kind": "headline", "in_stack": True,
+    ...                   "preferred": True, "scope": ["all goods; 24 points suspended", "all goods"]})
+    >>> c = pd.DataFrame({"commitment_id": ["us-suspension"], "metric": "tariff_suspension", "party": "US",
+    ...                   "announced": pd.to_datetime(["2025-11-01"]), "start": pd.to_datetime(["2025-11-10"])})
+    >>> moot_suspensions(c, t, "2026-01-31"), moot_suspensions(c, t, "2026-03-31")
+    (set(), {'us-suspension'})
+    """
+    as_of = pd.Timestamp(as_of)
+    known = commitments[(commitments["metric"] == "tariff_suspension") & (commitments["announced"] <= as_of)]
+    rows = tariffs[tariffs["effective"] <= as_of]
+    moot = set()
+    for row in known.itertuples():
+        direction = PARTY_DIRECTION.get(row.party)
+        layer = suspended_layer(rows, direction, row.start) if direction else None
+        if layer is not None and float(layer_rates_at(rows, direction, as_of).get(layer, 0.0)) <= 0:
+            moot.add(row.commitment_id)
+    return moot

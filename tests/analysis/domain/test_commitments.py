@@ -375,3 +375,19 @@ def test_the_next_cliff_follows_the_september_2026_extension():
     # Before the extension was announced, the cliff was the Busan deadline.
     assert set(cm.next_cliff(commitments, "2026-09-01")["deadline"]) == {pd.Timestamp("2026-11-10")}
     assert cm.next_cliff(commitments, "2018-06-30").empty
+
+
+def test_a_suspension_of_a_voided_tariff_is_never_the_next_cliff():
+    """In October 2026 the US suspension of 24 IEEPA points ran to 10 Nov 2026, but the Supreme Court had voided
+    IEEPA tariffs in February: nothing could snap back, so the dashboard and the tariff page name another cliff."""
+    from analysis.data.loaders import load_commitments, load_tariffs
+    from analysis.domain import tariffs as tf
+
+    commitments, tariffs = load_commitments(), load_tariffs()
+    moot = tf.moot_suspensions(commitments, tariffs, "2026-10-31")
+    assert "busan-us-reciprocal-suspension" in moot
+    assert "busan-us-reciprocal-suspension" in set(cm.next_cliff(commitments, "2026-10-31")["commitment_id"])
+    ahead = cm.next_cliff(commitments, "2026-10-31", moot=moot)
+    assert "busan-us-reciprocal-suspension" not in set(ahead["commitment_id"])
+    # Before the ruling the same suspension could still snap back.
+    assert "busan-us-reciprocal-suspension" not in tf.moot_suspensions(commitments, tariffs, "2026-01-31")
