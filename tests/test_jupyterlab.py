@@ -133,6 +133,15 @@ def _wait(page, what: str, script: str, timeout: int = RUN_TIMEOUT_MS):
 
 def _wait_for_notebook(page):
     page.wait_for_selector(f"{PANEL} .jp-Cell", timeout=RUN_TIMEOUT_MS)
+    # On a busy machine JupyterLab may open the notebook before it has listed the kernels and ask which one
+    # to start, with the notebook's own kernel preselected; a person accepts it, and so does the test.
+    _wait(page, "a kernel or the kernel dialog",
+          f"() => document.querySelector('.jp-Dialog') || (document.querySelector('{PANEL} "
+          ".jp-Notebook-ExecutionIndicator') || {{}}).getAttribute?.('data-status') === 'idle'")
+    dialog = page.locator(".jp-Dialog")
+    if dialog.count():
+        assert "truce-monitor" in dialog.locator("select").input_value(), dialog.inner_text()
+        dialog.locator(".jp-Dialog-button.jp-mod-accept").click()
     # The kernel is ready when the notebook toolbar's status says idle.
     _wait(page, "an idle kernel",
           f"() => {{ const s = document.querySelector('{PANEL} .jp-Notebook-ExecutionIndicator');"
