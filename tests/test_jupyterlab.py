@@ -131,24 +131,36 @@ def _wait(page, what: str, script: str, timeout: int = RUN_TIMEOUT_MS):
         pytest.fail(f"JupyterLab: timed out waiting for {what} (screenshot: {shot})")
 
 
+def _accept_kernel_dialog(page) -> None:
+    """Accept JupyterLab's kernel dialog if it is up; fail on any other dialog.
+
+    JupyterLab may open a notebook before it has listed the kernels (more often on a busy machine) and then
+    asks which kernel to start, with the notebook's own preselected. A person accepts it; so does the test.
+    """
+    dialog = page.locator(".jp-Dialog")
+    if not dialog.count():
+        return
+    words = dialog.inner_text()
+    if not words.startswith("Select Kernel"):
+        pytest.fail(f"JupyterLab shows a dialog: {words!r}")
+    assert "truce-monitor" in dialog.locator("select").input_value(), words
+    dialog.locator(".jp-Dialog-button.jp-mod-accept").click()
+    dialog.wait_for(state="detached", timeout=30_000)
+
+
 def _wait_for_notebook(page):
     page.wait_for_selector(f"{PANEL} .jp-Cell", timeout=RUN_TIMEOUT_MS)
-    # On a busy machine JupyterLab may open the notebook before it has listed the kernels and ask which one
-    # to start, with the notebook's own kernel preselected; a person accepts it, and so does the test.
+    idle = (f"() => {{ const s = document.querySelector('{PANEL} .jp-Notebook-ExecutionIndicator');"
+            " return !!s && s.getAttribute('data-status') === 'idle'; }")
+    # The kernel is ready when the notebook toolbar's status says idle, and no kernel dialog is up.
     _wait(page, "a kernel or the kernel dialog",
-          f"() => document.querySelector('.jp-Dialog') || (document.querySelector('{PANEL} "
-          ".jp-Notebook-ExecutionIndicator') || {{}}).getAttribute?.('data-status') === 'idle'")
-    dialog = page.locator(".jp-Dialog")
-    if dialog.count():
-        assert "truce-monitor" in dialog.locator("select").input_value(), dialog.inner_text()
-        dialog.locator(".jp-Dialog-button.jp-mod-accept").click()
-    # The kernel is ready when the notebook toolbar's status says idle.
-    _wait(page, "an idle kernel",
-          f"() => {{ const s = document.querySelector('{PANEL} .jp-Notebook-ExecutionIndicator');"
-          " return s && s.getAttribute('data-status') === 'idle'; }")
+          f"() => !!document.querySelector('.jp-Dialog') || ({idle})()")
+    _accept_kernel_dialog(page)
+    _wait(page, "an idle kernel", idle)
 
 
 def _command(page, menu: str, command: str):
+    _accept_kernel_dialog(page)
     page.locator(".lm-MenuBar-itemLabel", has_text=menu).first.click()
     page.locator(f'.lm-Menu-item[data-command="{command}"]').first.click()
 

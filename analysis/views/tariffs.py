@@ -635,8 +635,10 @@ def premium_chart(r: TariffReport):
                        legend=alt.Legend(orient="top", columns=3))
     return alt.Chart(long).mark_line(interpolate="step-after", strokeWidth=2.2).encode(
         x=alt.X("date:T", title=None), y=alt.Y("rate:Q", title="Percentage points"), color=colour,
-        strokeDash=alt.StrokeDash("series:N", legend=None, scale=alt.Scale(
-            domain=list(names.values()), range=[[1, 0], [4, 3], [1, 0]])),
+        # The same legend as the colour (one legend, each line's colour and dash): a hidden dash legend on the
+        # same field makes Vega-Lite warn of conflicting legends.
+        strokeDash=alt.StrokeDash("series:N", title=None, legend=alt.Legend(orient="top", columns=3),
+                                  scale=alt.Scale(domain=list(names.values()), range=[[1, 0], [4, 3], [1, 0]])),
         tooltip=[alt.Tooltip("series:N", title="Line"), alt.Tooltip("date:T", title="From"),
                  alt.Tooltip("rate:Q", title="Rate")],
     ).properties(width=640, height=220, title="China-specific premium: US on China minus US on most other origins")
