@@ -218,24 +218,17 @@ def _kind_name(value) -> str:
 def rows(weeks: list[Week], market_year: int) -> list[dict]:
     """Turn validated weeks into ``soybeans.csv`` rows (all values as CSV strings)."""
     start = marketing_year_start(market_year).isoformat()
-    out = []
-    for week in weeks:
-        out.append({
-            "series": SERIES,
-            "period_start": start,
-            "period_end": week.week_ending.isoformat(),
-            "value": format_number(week.total_commitment),
-            "unit": "t",
-            "bound": "exact",
-            "derived": "false",
-            "derivation": "",
-            "preferred": "true",
-            "source_id": SOURCE_ID,
-            "note": f"ESR total commitments (accumulated exports + outstanding sales) to China for "
-                    f"{label(market_year)} as of the week ending {week.week_ending}; counts sales booked "
-                    f"before 1 Sep, not sales for the next year",
-        })
-    return out
+    return [_row(SERIES, start, week, week.total_commitment,
+                 f"ESR total commitments (accumulated exports + outstanding sales) to China for "
+                 f"{label(market_year)} as of the week ending {week.week_ending}; counts sales booked "
+                 f"before 1 Sep, not sales for the next year") for week in weeks]
+
+
+def _row(series: str, start: str, week: Week, value, note: str) -> dict:
+    """One ``soybeans.csv`` row from one ESR week (values as CSV strings): exact, reported, preferred."""
+    return {"series": series, "period_start": start, "period_end": week.week_ending.isoformat(),
+            "value": format_number(value), "unit": "t", "bound": "exact", "derived": "false", "derivation": "",
+            "preferred": "true", "source_id": SOURCE_ID, "note": note}
 
 
 def next_year_rows(weeks: list[Week], market_year: int) -> list[dict]:
@@ -247,17 +240,6 @@ def next_year_rows(weeks: list[Week], market_year: int) -> list[dict]:
     them only once the data package lists the series (see :func:`truce.refresh.run.run`).
     """
     start = marketing_year_start(market_year).isoformat()
-    return [{
-        "series": NEXT_YEAR_SERIES,
-        "period_start": start,
-        "period_end": week.week_ending.isoformat(),
-        "value": format_number(week.next_year_sales),
-        "unit": "t",
-        "bound": "exact",
-        "derived": "false",
-        "derivation": "",
-        "preferred": "true",
-        "source_id": SOURCE_ID,
-        "note": f"ESR outstanding sales to China for {label(market_year + 1)} (the next marketing year), booked "
-                f"during {label(market_year)} up to the week ending {week.week_ending}",
-    } for week in weeks]
+    return [_row(NEXT_YEAR_SERIES, start, week, week.next_year_sales,
+                 f"ESR outstanding sales to China for {label(market_year + 1)} (the next marketing year), booked "
+                 f"during {label(market_year)} up to the week ending {week.week_ending}") for week in weeks]
