@@ -175,7 +175,7 @@ class Tracker:
 
 
 def check_parameters(*, as_of: str, commitment: str, flow_series: str, method: str, baseline_year,
-                     trailing_days: int, flows_from: str, met_from_any_source: bool = True) -> Choices:
+                     trailing_days: int, flows_from: str, met_from_any_source: bool) -> Choices:
     """Validate the report's parameters (the rules ``truce build`` applies before any kernel starts).
 
     Returns
@@ -500,7 +500,7 @@ def _profile_for(record: pd.Series, soybeans: pd.DataFrame, as_of) -> pd.Series 
 
 
 def compute(*, as_of: str, commitment: str, flow_series: str, method: str, baseline_year,
-            trailing_days: int, flows_from: str, met_from_any_source: bool = True) -> Tracker:
+            trailing_days: int, flows_from: str, met_from_any_source: bool) -> Tracker:
     """Compute everything the purchase tracker shows.
 
     The defaults are the notebook's parameters cell; every value is passed by name.

@@ -12,6 +12,7 @@ silently ignored.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,6 +76,49 @@ def _contents(path: Path) -> tuple[list[tuple], str]:
     return cells, json.dumps(notebook.metadata.get("truce", {}), sort_keys=True)
 
 
+_CELL_MARKER = re.compile(r"^# %%(?P<markdown> \[markdown\])?(?: tags=(?P<tags>\[.*\]))?\s*$")
+
+
+def _quick_contents(path: Path) -> tuple[list[tuple], str] | None:
+    """The same as :func:`_contents` without jupytext, for the plain files the build writes; None if unsure.
+
+    Importing jupytext takes seconds, and ``truce list`` and a no-change build must stay instant, so the
+    pair is first compared this way: an ``.ipynb`` is JSON, and a percent-format ``.py`` is a YAML header
+    and cells opened by ``# %%`` lines (Markdown lines commented). Anything this reader cannot place
+    returns None, and the pair is then read with jupytext.
+    """
+    import yaml
+
+    if path.suffix == ".ipynb":
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        cells = [(c["cell_type"], "".join(c["source"]).strip(), tuple(c.get("metadata", {}).get("tags", ())))
+                 for c in notebook["cells"]]
+        return cells, json.dumps(notebook.get("metadata", {}).get("truce", {}), sort_keys=True)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    if not lines or lines[0] != "# ---":
+        return None
+    end = lines.index("# ---", 1)
+    header = yaml.safe_load("\n".join(line[2:] for line in lines[1:end])) or {}
+    cells, current = [], None
+    for line in lines[end + 1:]:
+        marker = _CELL_MARKER.match(line)
+        if marker:
+            tags = tuple(json.loads(marker["tags"])) if marker["tags"] else ()
+            current = ["markdown" if marker["markdown"] else "code", [], tags]
+            cells.append(current)
+        elif current is None:
+            if line.strip():
+                return None
+        elif current[0] == "markdown":
+            if line and not line.startswith("#"):
+                return None
+            current[1].append(line[2:] if line.startswith("# ") else line[1:])
+        else:
+            current[1].append(line)
+    found = [(kind, "\n".join(body).strip(), tags) for kind, body, tags in cells]
+    return found, json.dumps(header.get("jupyter", {}).get("truce", {}), sort_keys=True)
+
+
 def check_pair(path: Path) -> None:
     """Refuse a report whose jupytext twin ``<name>.py`` differs from ``<name>.ipynb``.
 
@@ -85,6 +129,9 @@ def check_pair(path: Path) -> None:
     """
     twin = path.with_suffix(".py")
     if not twin.exists():
+        return
+    quick = _quick_contents(path), _quick_contents(twin)
+    if None not in quick and quick[0] == quick[1]:
         return
     (cells, meta), (twin_cells, twin_meta) = _contents(path), _contents(twin)
     if len(cells) != len(twin_cells):
