@@ -14,14 +14,16 @@
 #     name: truce-monitor
 #   truce:
 #     checks: analysis.domain.durability
-#     summary: A 0-100 Truce Durability Index from commitments, recent events, tariffs,
-#       the expiry calendar and the historical base rate, with its weights, sensitivity
-#       and a monthly backtest.
+#     summary: The chance the truce in force lasts another N days, with its interval,
+#       and a 0-100 Truce Durability Index from commitments, recent events, tariffs,
+#       the expiry calendar and the historical base rate, with a coverage rule, its
+#       bounds, a specification range and a monthly backtest.
 #     title: Truce durability dashboard
 # ---
 
 # %% tags=["parameters"]
 as_of = "today"  # ISO date (YYYY-MM-DD), or "today": the day the report is built
+probability_days = 90  # N of the headline: the chance the truce in force on as_of lasts another N days
 weight_commitments = 0.25  # weight of commitment fulfilment against pro-rated targets (0 or more)
 weight_events = 0.25  # weight of the severity-weighted balance of recent events (0 or more)
 weight_tariffs = 0.2  # weight of how far tariffs are below their peak (0 or more)
@@ -40,6 +42,7 @@ reference_months = 6  # ... and compares it with the index this many months befo
 from analysis.views import charts
 from analysis.views import dates
 from analysis.domain import durability
+from analysis.views import probability
 from analysis.views import durability as durability_report
 from analysis.views import text
 from analysis.views.text import md
@@ -50,7 +53,7 @@ weights = durability.Weights(commitments=weight_commitments, events=weight_event
 d = durability.compute(as_of=as_of, weights=weights, event_window_days=event_window_days, horizon_days=horizon_days,
                        expiry_scale_days=expiry_scale_days, commitment_series=commitment_series,
                        timeline_days=timeline_days, backtest_from=backtest_from, warning_months=warning_months,
-                       reference_months=reference_months)
+                       reference_months=reference_months, probability_days=probability_days)
 
 # %% [markdown]
 # # Truce durability dashboard
@@ -59,17 +62,30 @@ d = durability.compute(as_of=as_of, weights=weights, event_window_days=event_win
 md(dates.dates_text(d.dates))
 
 # %%
+md(probability.headline_text(d.forecast))
+
+# %%
 md(durability_report.headline_text(d))
 
 # %%
 text.table(dates.series_table(d.dates))
 
 # %% [markdown]
+# ## The chance the truce lasts
+#
+# Two small survival models fitted to every truce since 2018, each giving the chance with its 90% credible
+# interval; the method section says how, and why so few truces make the interval wide.
+
+# %%
+text.table(probability.models_table(d.forecast))
+
+# %% [markdown]
 # ## The index and its components
 #
 # Each component scores the truce from 0 (fragile) to 100 (durable) from what was knowable on the report date. The
-# index is their weighted mean. A component without data is marked *missing*, never scored, and its weight is
-# shared out over the others.
+# index is their weighted mean. A component without data is marked *missing*, never scored, and counts as 0, so
+# the index is a floor; beside it the page gives the ceiling, with every missing component at 100. When the missing
+# components carry too much of the weight, no single number is published (see *How the index is built*).
 
 # %%
 text.table(durability_report.components_table(d))
@@ -81,17 +97,17 @@ md(durability_report.missing_text(d))
 durability_report.contributions_chart(d)
 
 # %% [markdown]
-# ## How much the weights matter
+# ## The specification range
 #
-# The weights are a judgement. The defaults give most to commitments kept and the parties' recent conduct, then the
-# tariff level, and least to the calendar and the history of earlier truces. The table shows the index with each weight in turn halved
-# or raised by half, the others unchanged, and all of them re-normalised.
-
-# %%
-text.table(durability_report.sensitivity_table(d))
+# The index recomputed under every combination of the soybean series, the rule for a missing component and a grid
+# of weights. The table gives, for each series and rule, the index with the weights as set and the lowest and
+# highest over the grid.
 
 # %%
 md(durability_report.sensitivity_text(d))
+
+# %%
+text.table(durability_report.sensitivity_table(d))
 
 # %% [markdown]
 # ## Commitments scorecard
@@ -128,7 +144,9 @@ text.table(durability_report.expiry_table(d))
 # ## Backtest: the index month by month
 #
 # The index recomputed at the end of every month, each time from only what was knowable then. Shaded bands are
-# truces; dashed red lines are the days a truce broke down. Gaps are months where no component had data.
+# truces; dashed red lines are the days a truce broke down. The line is the published index; the band its bounds
+# (missing components at 0 and at 100). The line breaks where no component had data or the coverage rule withheld
+# the index.
 
 # %%
 md(durability_report.backtest_span_text(d))
@@ -141,6 +159,12 @@ md(durability_report.backtest_text(d.check, warning_months, reference_months))
 
 # %%
 text.table(durability_report.check_table(d))
+
+# %% [markdown]
+# ## How the chance is estimated
+
+# %%
+md(probability.method_text(d.forecast))
 
 # %% [markdown]
 # ## How the index is built

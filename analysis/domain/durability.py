@@ -3,9 +3,25 @@
 Every component is a function of what was knowable at ``as_of`` and returns a
 :class:`Component`: a score from 0 (fragile) to 100 (durable), or ``None`` when
 the data say nothing, plus the raw inputs behind it. The index is the weighted
-mean of the scored components, with the weights of missing components spread
-over the rest (re-normalised to sum to one); a missing component is never
-given a score.
+mean of the components with every missing one counted as 0: a floor, the
+most that can be said from the evidence in hand. A missing component is never
+given a score of its own; it only bounds the index, between 0 and 100.
+
+Coverage and monotonicity
+-------------------------
+When the missing components carry more than :data:`MAX_MISSING_WEIGHT_SHARE`
+of the weight, the index is not published as a single number: the page gives
+its bounds (each missing component at 0 and at 100) and the last month end
+that met the rule (:func:`reading`, :func:`last_full_reading`).
+
+The floor is the only single number that can never rise when a component goes
+missing. Take the full index ``F = sum(w_i s_i) / sum(w)``. Losing component
+``k`` must not raise the published value ``P`` whatever ``k`` scored, so
+``P <= F`` at ``s_k = 0``, which is the floor. The re-normalised mean (the
+missing weights spread over the rest) breaks this: losing a component that
+scored low raises it. It is kept as one end of the specification range
+(:func:`specification_range`), which also spans the weights and the soybean
+series that measures tonnage pledges.
 
 Components
 ----------
@@ -46,12 +62,15 @@ force is not known after it (:func:`analysis.domain.survival.status_unknown_afte
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from analysis.data import evidence
 from analysis.domain import commitments as cm
+from analysis.domain import hazard
 from analysis.domain import survival as history
 from analysis.data import series as obs
 from analysis.domain import tariffs as tf
@@ -159,6 +178,16 @@ def effective_weights(scores: dict, weights: dict) -> dict:
     return {k: (weights[k] / total if s is not None and total > 0 else 0.0) for k, s in scores.items()}
 
 
+def weight_shares(weights: dict) -> dict:
+    """Each weight as a share of their sum: the weight each component carries in the published index.
+
+    >>> weight_shares({"a": 1.0, "b": 3.0})
+    {'a': 0.25, 'b': 0.75}
+    """
+    total = sum(weights.values())
+    return {k: w / total for k, w in weights.items()}
+
+
 def combine(scores: dict, weights: dict) -> float | None:
     """The index: weighted mean of the scored components; ``None`` if no weighted component has a score.
 
@@ -171,31 +200,154 @@ def combine(scores: dict, weights: dict) -> float | None:
     return sum(w[k] * s for k, s in scores.items() if s is not None)
 
 
-def sensitivity(scores: dict, weights: dict, factors=(0.5, 1.5)) -> pd.DataFrame:
-    """The index as each weight in turn is multiplied by each factor, the others unchanged.
+# ---- Coverage, bounds and the specification range ------------------------------------------------
 
-    Every variant is re-normalised like the index itself, so multiplying one
-    weight shifts share to or from all the others.
+# The index is published as one number only while the missing components carry at most this share of the
+# weight; past it, the floor says more about what is missing than about the truce.
+MAX_MISSING_WEIGHT_SHARE = 0.4
+# What a missing component is counted as for the worst and the best bound (the ends of the score scale).
+WORST_FILL, BEST_FILL = 0.0, 100.0
+# The weight sets of the specification range: each weight multiplied by each factor, independently of the
+# others (a full grid, 3 ** 5 = 243 sets for five components), so no single weighting is privileged.
+WEIGHT_FACTORS = (0.5, 1.0, 1.5)
+# The missing-data rules of the specification range: the published floor, the best bound, and the
+# re-normalised mean of the components that have data.
+MISSING_RULES = {"zero": "missing counted as 0", "hundred": "missing counted as 100",
+                 "renormalised": "missing left out, the other weights scaled up"}
+
+
+def missing_share(scores: dict, weights: dict) -> float:
+    """The share of the total weight carried by components with no score.
+
+    >>> missing_share({"a": 50.0, "b": None, "c": None}, {"a": 0.5, "b": 0.25, "c": 0.25})
+    0.5
+    """
+    total = sum(weights[k] for k in scores)
+    return sum(weights[k] for k, s in scores.items() if s is None) / total
+
+
+def filled(scores: dict, weights: dict, fill: float) -> float:
+    """The weighted mean with each missing component counted as ``fill``; weights scaled to sum to one.
+
+    >>> filled({"a": 50.0, "b": None}, {"a": 0.75, "b": 0.25}, 0.0), filled({"a": 50.0, "b": None}, {"a": 0.75, "b": 0.25}, 100.0)
+    (37.5, 62.5)
+    """
+    total = sum(weights[k] for k in scores)
+    return sum(weights[k] * (fill if s is None else s) for k, s in scores.items()) / total
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the index says on one date under the coverage rule.
+
+    ``value`` is the published number (the floor: missing components at 0),
+    or ``None`` when the missing share exceeds :data:`MAX_MISSING_WEIGHT_SHARE`
+    or nothing with a weight has data. ``low`` and ``high`` are the bounds
+    (missing at 0 and at 100); ``renormalised`` the mean over the components
+    that have data, ``None`` when none has.
+    """
+
+    value: float | None
+    low: float
+    high: float
+    renormalised: float | None
+    missing: tuple  # keys of the components with no score
+    share: float  # their share of the weight
+
+    @property
+    def published(self) -> bool:
+        return self.value is not None
+
+    @property
+    def complete(self) -> bool:
+        """Every component has a score, so the bounds meet."""
+        return not self.missing
+
+
+def reading(scores: dict, weights: dict) -> Reading:
+    """The published index and its bounds.
+
+    >>> r = reading({"a": 80.0, "b": None, "c": 40.0}, {"a": 0.5, "b": 0.3, "c": 0.2})
+    >>> r.value, r.low, r.high, round(r.renormalised, 2), r.share
+    (48.0, 48.0, 78.0, 68.57, 0.3)
+    >>> reading({"a": 80.0, "b": None, "c": None}, {"a": 0.5, "b": 0.3, "c": 0.2}).value is None  # half missing
+    True
+    """
+    share = missing_share(scores, weights)
+    low, high = filled(scores, weights, WORST_FILL), filled(scores, weights, BEST_FILL)
+    renormalised = combine(scores, weights)
+    # Nothing is published when no weighted component has data, whatever the threshold says.
+    ok = share <= MAX_MISSING_WEIGHT_SHARE and renormalised is not None
+    return Reading(low if ok else None, low, high, renormalised, tuple(k for k, s in scores.items() if s is None), share)
+
+
+def weight_grid(weights: dict, factors=WEIGHT_FACTORS) -> tuple[np.ndarray, list]:
+    """Every weight set with each weight multiplied by one of ``factors``: a matrix, one set per row.
+
+    Returns
+    -------
+    (ndarray, list)
+        Rows of weights in the order of ``weights``, and for each row the
+        factors applied, as a dict by component.
+
+    >>> grid, labels = weight_grid({"a": 1.0, "b": 2.0}, (0.5, 1.5))
+    >>> grid.tolist(), labels[1]
+    ([[0.5, 1.0], [0.5, 3.0], [1.5, 1.0], [1.5, 3.0]], {'a': 0.5, 'b': 1.5})
+    """
+    keys = list(weights)
+    combos = list(itertools.product(factors, repeat=len(keys)))
+    base = np.array([weights[k] for k in keys], dtype=float)
+    grid = np.array(combos, dtype=float) * base
+    return grid, [dict(zip(keys, c)) for c in combos]
+
+
+def index_matrix(scores: np.ndarray, grid: np.ndarray, rule: str) -> np.ndarray:
+    """The index for every score vector (rows of ``scores``, NaN where missing) under every weight set.
+
+    One matrix product per rule: ``scores`` is (variants x components), ``grid``
+    (weight sets x components); the result is (variants x weight sets), NaN
+    where no component with a weight has data under ``"renormalised"``.
+
+    >>> s = np.array([[80.0, np.nan, 40.0]]); g = np.array([[0.5, 0.3, 0.2], [1.0, 0.0, 1.0]])
+    >>> index_matrix(s, g, "zero").round(2).tolist(), index_matrix(s, g, "renormalised").round(2).tolist()
+    ([[48.0, 60.0]], [[68.57, 60.0]])
+    """
+    have = ~np.isnan(scores)
+    if rule == "renormalised":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(have, scores, 0.0) @ grid.T / (have.astype(float) @ grid.T)
+    fill = {"zero": WORST_FILL, "hundred": BEST_FILL}[rule]
+    return np.where(have, scores, fill) @ grid.T / grid.sum(axis=1)
+
+
+def specification_range(variants: dict, weights: dict, factors=WEIGHT_FACTORS) -> pd.DataFrame:
+    """The index under every specification: score variant x missing-data rule x weight set.
+
+    Parameters
+    ----------
+    variants : dict
+        Name (the soybean series) -> component scores (``None`` where missing).
+    weights : dict
+        The weights as set; the grid multiplies each by each of ``factors``.
 
     Returns
     -------
     DataFrame
-        ``component``, ``weight``, ``score``, then one ``x<factor>`` column per
-        factor holding the index, and ``range`` (largest minus smallest).
+        One row per specification: ``variant``, ``rule``, ``factors`` (a dict
+        by component), ``missing`` (the variant's missing components, comma-
+        joined) and ``value`` (NaN where the renormalised index has no data).
     """
-    rows = []
-    for key in scores:
-        row = {"component": key, "weight": weights[key], "score": scores[key]}
-        values = []
-        for f in factors:
-            varied = dict(weights, **{key: weights[key] * f})
-            value = combine(scores, varied)
-            row[f"x{f:g}"] = value
-            values.append(value)
-        known = [v for v in values if v is not None]
-        row["range"] = (max(known) - min(known)) if known else None
-        rows.append(row)
-    return pd.DataFrame(rows)
+    keys = list(weights)
+    grid, labels = weight_grid(weights, factors)
+    names = list(variants)
+    scores = np.array([[np.nan if variants[n][k] is None else variants[n][k] for k in keys] for n in names], dtype=float)
+    frames = []
+    for rule in MISSING_RULES:
+        values = index_matrix(scores, grid, rule)
+        for i, name in enumerate(names):
+            frames.append(pd.DataFrame({"variant": name, "rule": rule, "factors": labels, "value": values[i],
+                                        "missing": ", ".join(k for k in keys if variants[name][k] is None)}))
+    return pd.concat(frames, ignore_index=True)
 
 
 # ---- Components ---------------------------------------------------------------------------------
@@ -641,6 +793,7 @@ class Snapshot:
     unknown_after: pd.Timestamp | None  # set when the truce's status after that date is not known
     cliff: pd.DataFrame  # the suspensions due first after as_of (commitments.next_cliff)
     extended: pd.DataFrame  # extensions known on as_of (commitments.extensions)
+    reading: Reading  # the published index (index), its bounds and the coverage rule's verdict
 
     @property
     def scores(self) -> dict:
@@ -677,10 +830,10 @@ def snapshot(frames: Frames, as_of, settings: Settings) -> Snapshot:
         "expiry": expiry_component(view, settings.expiry_scale_days),
         "base_rate": base,
     }
-    index = combine({k: c.score for k, c in components.items()}, settings.weights)
-    return Snapshot(as_of, components, index, truce, measured, view, rate, through, unknown_after,
+    read = reading({k: c.score for k, c in components.items()}, settings.weights)
+    return Snapshot(as_of, components, read.value, truce, measured, view, rate, through, unknown_after,
                     cm.next_cliff(frames.commitments, as_of, moot=tf.moot_suspensions(frames.commitments, frames.tariffs, as_of)),
-                    extended)
+                    extended, read)
 
 
 def month_ends(start, as_of) -> pd.DatetimeIndex:
@@ -698,20 +851,72 @@ def backtest(frames: Frames, start, as_of, settings: Settings) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``date``, ``index`` (NaN when no component has data), one column per
-        component score, ``components`` (how many had data) and ``truce``
-        (a truce with no recorded end was on record that day).
+        ``date``, ``index`` (the published value; NaN when the coverage rule
+        withholds it), ``low`` and ``high`` (the bounds), ``share`` (the
+        weight missing), one column per component score, ``components`` (how
+        many had data) and ``truce`` (a truce with no recorded end was on record that day).
     """
-    rows = []
-    for date in month_ends(start, as_of):
+    rows = [month_row(snapshot(frames, date, settings)) for date in month_ends(start, as_of)]
+    frame = pd.DataFrame(rows, columns=BACKTEST_COLUMNS)
+    return frame.astype({k: "float64" for k in ["index", "low", "high", "share", *COMPONENTS]})
+
+
+BACKTEST_COLUMNS = ["date", "index", "low", "high", "share", *COMPONENTS, "components", "truce"]
+
+
+def month_row(snap: Snapshot) -> dict:
+    """One row of :func:`backtest` from a snapshot."""
+    r = snap.reading
+    row = {"date": snap.as_of, "index": r.value, "low": r.low, "high": r.high, "share": r.share}
+    row.update({k: c.score for k, c in snap.components.items()})
+    row["components"] = sum(c.score is not None for c in snap.components.values())
+    row["truce"] = snap.truce is not None
+    return row
+
+
+@dataclass(frozen=True)
+class FullReading:
+    """The last month end on or before a date whose index met the coverage rule."""
+
+    date: pd.Timestamp
+    value: float
+    components: int  # how many components had data then
+
+
+def last_full_reading(frames: Frames, as_of, settings: Settings, series: pd.DataFrame, floor) -> FullReading | None:
+    """The latest month end up to ``as_of`` where the coverage rule let the index be published.
+
+    Each month end is judged from only what was knowable on it. The backtest
+    ``series`` already holds the month ends it covers; earlier ones, down to
+    ``floor``, are computed here, newest first, until one meets the rule.
+    ``None`` when none does.
+    """
+    as_of = pd.Timestamp(as_of)
+    have = series[(series["date"] <= as_of) & series["index"].notna()]
+    if len(have):
+        row = have.iloc[-1]
+        return FullReading(row["date"], float(row["index"]), int(row["components"]))
+    first = series["date"].min() if len(series) else as_of + pd.Timedelta(days=1)
+    for date in reversed(month_ends(floor, min(as_of, first - pd.Timedelta(days=1)))):
         snap = snapshot(frames, date, settings)
-        row = {"date": date, "index": snap.index}
-        row.update({k: c.score for k, c in snap.components.items()})
-        row["components"] = sum(c.score is not None for c in snap.components.values())
-        row["truce"] = snap.truce is not None
-        rows.append(row)
-    frame = pd.DataFrame(rows, columns=["date", "index", *COMPONENTS, "components", "truce"])
-    return frame.astype({k: "float64" for k in ["index", *COMPONENTS]})
+        if snap.reading.published:
+            return FullReading(date, snap.reading.value, sum(not c.missing for c in snap.components.values()))
+    return None
+
+
+def series_variants(frames: Frames, as_of, settings: Settings) -> dict:
+    """The component scores on ``as_of`` with each soybean series measuring tonnage pledges.
+
+    Each variant is a whole snapshot with that series, so the page's evidence
+    date (which counts the series) moves with it too.
+    """
+    out = {}
+    # The series as set comes first, so a tie between ends of the range names it.
+    for series in dict.fromkeys([settings.commitment_series, *cm.SERIES]):
+        varied = Settings(settings.weights, settings.event_window_days, settings.horizon_days,
+                          settings.expiry_scale_days, series)
+        out[series] = snapshot(frames, as_of, varied).scores
+    return out
 
 
 def breakdowns(truces: pd.DataFrame, start, as_of) -> pd.DataFrame:
@@ -759,8 +964,9 @@ def warning_check(series: pd.DataFrame, ends: pd.DataFrame, warning_months: int 
                                        "verdict", "components"])
 
 
-def check_parameters(*, as_of: str, weight_commitments: float, weight_events: float, weight_tariffs: float,
-                     weight_expiry: float, weight_base_rate: float, event_window_days: int, horizon_days: int,
+def check_parameters(*, as_of: str, probability_days: int, weight_commitments: float, weight_events: float,
+                     weight_tariffs: float, weight_expiry: float, weight_base_rate: float, event_window_days: int,
+                     horizon_days: int,
                      expiry_scale_days: int, commitment_series: str, timeline_days: int, backtest_from: str,
                      warning_months: int, reference_months: int) -> dict:
     """Validate the report's parameters (the rules ``truce build`` applies before any kernel starts).
@@ -779,7 +985,8 @@ def check_parameters(*, as_of: str, weight_commitments: float, weight_events: fl
                              "expiry": weight_expiry, "base_rate": weight_base_rate})
     for name, value in [("event_window_days", event_window_days), ("horizon_days", horizon_days),
                         ("expiry_scale_days", expiry_scale_days), ("timeline_days", timeline_days),
-                        ("warning_months", warning_months), ("reference_months", reference_months)]:
+                        ("warning_months", warning_months), ("reference_months", reference_months),
+                        ("probability_days", probability_days)]:
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             raise ParameterError(name, f"{value!r} must be a positive whole number")
     if commitment_series not in cm.SERIES:
@@ -803,12 +1010,14 @@ class Dashboard:
     check: pd.DataFrame
     backtest_from: pd.Timestamp
     timeline_days: int
-    sensitivity: pd.DataFrame
+    specification: pd.DataFrame  # specification_range over the soybean series, missing-data rules and weight grid
+    last_full: FullReading | None  # the last month end that met the coverage rule, when the index is withheld
     sources: pd.DataFrame
     dates: evidence.ReportDates  # as of, evidence through, compiled, and each series' date
     first_truce: pd.Series | None  # the earliest truce in the ledger, named when none had begun by as_of
     record_end: pd.Timestamp | None  # where the whole record's evidence ends, on the day the page is compiled
     backtest_auto: bool  # backtest_from was "auto"
+    forecast: hazard.SurvivalForecast  # the headline: the chance the truce in force lasts another N days
 
     @property
     def last_ended(self) -> pd.Series | None:
@@ -830,7 +1039,7 @@ class Weights:
 
 def compute(*, as_of: str, weights: Weights, event_window_days: int, horizon_days: int, expiry_scale_days: int,
             commitment_series: str, timeline_days: int, backtest_from: str, warning_months: int,
-            reference_months: int) -> Dashboard:
+            reference_months: int, probability_days: int) -> Dashboard:
     """Compute everything the durability dashboard shows.
 
     Parameters
@@ -838,8 +1047,8 @@ def compute(*, as_of: str, weights: Weights, event_window_days: int, horizon_day
     as_of : str
         ISO date, or ``"today"`` for the day the report is built.
     weights : Weights
-        Component weights (zero or more, not all zero); re-normalised over the
-        components that have data.
+        Component weights (zero or more, not all zero), scaled to sum to one;
+        a missing component counts as 0 in the published index (:func:`reading`).
     event_window_days : int
         Trailing window of the event balance.
     horizon_days : int
@@ -857,13 +1066,16 @@ def compute(*, as_of: str, weights: Weights, event_window_days: int, horizon_day
     warning_months, reference_months : int
         The backtest compares the index 1 to ``warning_months`` months before
         each breakdown with its level ``reference_months`` before it.
+    probability_days : int
+        ``N`` of the headline: the chance the truce in force lasts another ``N`` days
+        (:func:`analysis.domain.hazard.forecast`).
     """
     checked = check_parameters(
         as_of=as_of, weight_commitments=weights.commitments, weight_events=weights.events,
         weight_tariffs=weights.tariffs, weight_expiry=weights.expiry, weight_base_rate=weights.base_rate,
         event_window_days=event_window_days, horizon_days=horizon_days, expiry_scale_days=expiry_scale_days,
         commitment_series=commitment_series, timeline_days=timeline_days, backtest_from=backtest_from,
-        warning_months=warning_months, reference_months=reference_months)
+        warning_months=warning_months, reference_months=reference_months, probability_days=probability_days)
     frames = load_frames()
     as_of_ts = obs.resolve_as_of(as_of)
     dates = evidence.report_dates(evidence_keys(commitment_series), as_of_ts, frames.by_name)
@@ -873,7 +1085,10 @@ def compute(*, as_of: str, weights: Weights, event_window_days: int, horizon_day
     series = backtest(frames, start, as_of_ts, settings)
     ends = breakdowns(frames.truces, start, as_of_ts)
     check = warning_check(series, ends, warning_months, reference_months)
-    table = sensitivity(now.scores, checked)
+    specs = specification_range(series_variants(frames, as_of_ts, settings), checked)
+    # The last full reading is only shown when the index is withheld; searching back costs snapshots.
+    floor = resolve_backtest_from(AUTO, as_of_ts, frames.truces)
+    last_full = None if now.reading.published else last_full_reading(frames, as_of_ts, settings, series, floor)
     cited = set().union(*(c.sources for c in now.components.values()))
     cited |= set(ends["source_id"])
     known = frames.commitments[frames.commitments["announced"] <= as_of_ts]
@@ -882,8 +1097,10 @@ def compute(*, as_of: str, weights: Weights, event_window_days: int, horizon_day
     cited |= set(now.expiries["source_id"])
     sources = frames.sources[frames.sources["source_id"].isin(cited)].sort_values("source_id").reset_index(drop=True)
     record_end = frames.evidence_through(max(dates.compiled, as_of_ts), evidence_keys(commitment_series))
-    return Dashboard(as_of_ts, settings, now, frames, series, ends, check, start, timeline_days, table, sources, dates,
-                     history.first_truce(frames.truces), record_end, backtest_from == AUTO)
+    return Dashboard(as_of_ts, settings, now, frames, series, ends, check, start, timeline_days, specs, last_full,
+                     sources, dates,
+                     history.first_truce(frames.truces), record_end, backtest_from == AUTO,
+                     hazard.forecast(as_of=as_of_ts.strftime("%Y-%m-%d"), horizon_days=probability_days))
 
 
 def resolve_backtest_from(backtest_from: str, as_of: pd.Timestamp, truces: pd.DataFrame) -> pd.Timestamp:

@@ -17,12 +17,12 @@ from analysis.domain import commitments as cm
 from analysis.views import text
 from analysis.views.charts import PALETTE
 from analysis.domain import survival as history
-from analysis.domain.durability import (COMMITMENT_METHOD, COMPONENTS, DIRECTION, Dashboard, Phrase, effective_weights,
-                                        recent_events)
+from analysis.domain.durability import (COMMITMENT_METHOD, COMPONENTS, DIRECTION, MAX_MISSING_WEIGHT_SHARE,
+                                        MISSING_RULES, WEIGHT_FACTORS, AUTO, Dashboard, Phrase, recent_events,
+                                        resolve_backtest_from, weight_shares)
 from analysis.views import charts
 
 SCALE = 100  # the index and every component run from 0 to this
-SENSITIVITY_FACTORS = (0.5, 1.5)
 
 
 # How each kind of value in a Phrase is written for readers.
@@ -77,19 +77,57 @@ def unknown_text(d: Dashboard) -> str:
             "outcome")
 
 
-def headline_text(d: Dashboard) -> str:
-    """Opening paragraph: the truce (or why there is none), the index, how many components it rests on."""
-    from analysis.views import text
+def _names(keys) -> str:
+    """Component labels in prose: ``*a*``, ``*a* and *b*``, ``*a*, *b* and *c*``."""
+    labels = [f"*{COMPONENTS[k].lower()}*" for k in keys]
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
 
+
+def index_text(d: Dashboard) -> str:
+    """The index under the coverage rule: the published floor and its ceiling, or why it is withheld and its bounds."""
+    n, r = d.now, d.now.reading
+    have = [c for c in n.components.values() if not c.missing]
+    on = f"As of {text.day(d.as_of)}, the Truce Durability Index"
+    if r.renormalised is None:
+        return f"{on} **cannot be computed**: no component with a positive weight has data on that date."
+    many = len(r.missing) > 1
+    share = text.percent(100 * r.share)
+    if r.published and r.complete:
+        return f"{on} stands at **{r.value:.0f} out of {SCALE}**, with all {len(COMPONENTS)} components scored."
+    if r.published:
+        return (f"{on} stands at **{r.value:.0f} out of {SCALE}**, built from **{len(have)} of {len(COMPONENTS)} "
+                f"components** that have data on that date. The missing {'ones' if many else 'one'} "
+                f"({_names(r.missing)}, {share} of the weight) {'count' if many else 'counts'} as 0, so this is a "
+                f"floor: with {'them' if many else 'it'} at {SCALE} the index would read {r.high:.0f}.")
+    lead = (f"{on} **is not published as a single number**: {_names(r.missing)} {'have' if many else 'has'} no data on "
+            f"that date and {'carry' if many else 'carries'} {share} of the weight, more than the "
+            f"{text.percent(100 * MAX_MISSING_WEIGHT_SHARE)} the coverage rule allows. With "
+            f"{'each' if many else 'it'} counted as 0 the index would read **{r.low:.0f}**, with "
+            f"{'each' if many else 'it'} counted as {SCALE} **{r.high:.0f}**.")
+    full = d.last_full
+    if full is None:
+        return lead + f" No month end since {text.day(resolve_backtest_from(AUTO, d.as_of, d.frames.truces))} met the rule."
+    return (lead + f" The last month end that met the rule was **{text.day(full.date)}**, when the index read "
+            f"**{full.value:.0f}** from {full.components} of {len(COMPONENTS)} components.")
+
+
+def range_text(d: Dashboard) -> str:
+    """One sentence on the specification range, for beside the headline."""
+    lo, hi = spec_ends(d)
+    if lo is None:
+        return ""
+    return (f"Across the {len(d.specification)} specifications tried (the soybean series, the rule for missing "
+            f"components and the weights), it runs from {lo['value']:.0f} to {hi['value']:.0f}.")
+
+
+def headline_text(d: Dashboard) -> str:
+    """Opening paragraph: the truce (or why there is none), the index under the coverage rule, its range."""
     n = d.now
     have = [c for c in n.components.values() if not c.missing]
     lead = no_truce_text(d) + " " if n.truce is None else ""
-    if n.index is None:
-        lead += (f"As of {text.day(d.as_of)}, the Truce Durability Index **cannot be computed**: no component with a "
-                 "positive weight has data on that date.")
-    else:
-        lead += (f"As of {text.day(d.as_of)}, the Truce Durability Index stands at **{n.index:.0f} out of {SCALE}**, "
-                 f"built from **{len(have)} of {len(COMPONENTS)} components** that have data on that date.")
+    lead += index_text(d)
+    if n.reading.renormalised is not None:
+        lead += " " + range_text(d)
     if n.truce is not None and not n.truce_status_known:
         lead += (f" The latest truce on record is the {html.escape(n.truce['name'])}, begun on "
                  f"{text.day(n.truce['start'])}; {unknown_text(d)}, so whether it is still in force is not known and nothing after that date is "
@@ -109,17 +147,17 @@ def headline_text(d: Dashboard) -> str:
 
 
 def components_table(d: Dashboard) -> pd.DataFrame:
-    """Each component: score, weight as set and as used, points contributed, inputs."""
+    """Each component: score, weight as set and its share of the total, points contributed, inputs."""
     n = d.now
-    used = effective_weights(n.scores, d.settings.weights)
+    share = weight_shares(d.settings.weights)
     rows = []
     for key, c in n.components.items():
         rows.append({
             "Component": c.label,
             "Score (0-100)": _score(c.score),
             "Weight set": f"{d.settings.weights[key]:g}",
-            "Weight used": f"{used[key]:.3f}",
-            "Points of the index": "" if c.missing else f"{used[key] * c.score:.1f}",
+            "Share of the weight": f"{share[key]:.3f}",
+            "Points of the index": "0 (missing)" if c.missing else f"{share[key] * c.score:.1f}",
             "Inputs": "; ".join(f"{name}: {words(value)}" for name, value in c.inputs),
             "Note": words(c.reason),
         })
@@ -127,62 +165,101 @@ def components_table(d: Dashboard) -> pd.DataFrame:
 
 
 def missing_text(d: Dashboard) -> str:
-    """Which components are missing and how the weights were re-normalised."""
+    """Which components are missing, what that does to the index, and what the coverage rule decides."""
+    r = d.now.reading
     missing = [c for c in d.now.components.values() if c.missing]
     if not missing:
-        return "Every component has data on this date, so the weights are used as set (scaled to sum to one)."
-    w = d.settings.weights
-    left = sum(w[k] for k, c in d.now.components.items() if not c.missing)
+        return "Every component has data on this date, so the index is the weighted mean with the weights as set (scaled to sum to one)."
     lines = [f"- **{c.label}** is missing: {html.escape(words(c.reason))}. No score is invented for it." for c in missing]
-    if left > 0:
-        whose = "Its weight is" if len(missing) == 1 else "Their weights are"
-        lines.append(f"- {whose} left out and the remaining weights, which sum to {left:g}, are divided by "
-                     f"that sum so they add up to one again (the *weight used* column).")
-    else:
+    if r.renormalised is None:
         lines.append("- Every component with a positive weight is missing, so there is no index on this date.")
+        return "\n".join(lines)
+    many = len(missing) > 1
+    lines.append(f"- {'They carry' if many else 'It carries'} {text.percent(100 * r.share)} of the weight and "
+                 f"{'count' if many else 'counts'} as 0 in the index, so the index is a floor ({r.low:.1f}). With "
+                 f"{'each' if many else 'it'} at {SCALE} it would read {r.high:.1f}; with "
+                 f"{'their weights' if many else 'its weight'} left out and the rest scaled up it would read "
+                 f"{r.renormalised:.1f}.")
+    if r.published:
+        lines.append(f"- That is within the coverage rule (at most {text.percent(100 * MAX_MISSING_WEIGHT_SHARE)} of "
+                     "the weight missing), so the floor is published.")
+    else:
+        lines.append(f"- That is more than the coverage rule allows ({text.percent(100 * MAX_MISSING_WEIGHT_SHARE)}), "
+                     "so no single number is published: the headline gives the bounds and the last month end that "
+                     "met the rule.")
     return "\n".join(lines)
 
 
+def spec_ends(d: Dashboard):
+    """The specifications giving the lowest and the highest index, or ``(None, None)`` when none has a value."""
+    t = d.specification.dropna(subset=["value"])
+    if t.empty:
+        return None, None
+    return t.loc[t["value"].idxmin()], t.loc[t["value"].idxmax()]
+
+
+def _weights_words(factors: dict) -> str:
+    """Which weights a specification changed: ``weights as set`` or ``events x1.5, expiry x0.5``."""
+    changed = [f"{COMPONENTS[k].lower()} x{f:g}" for k, f in factors.items() if f != 1]
+    return "weights as set" if not changed else "weights: " + ", ".join(changed)
+
+
+def _spec_words(row) -> str:
+    """A specification in words: the series, the missing-data rule, the weights."""
+    missing = "nothing missing" if not row["missing"] else MISSING_RULES[row["rule"]]
+    return f"{cm.SERIES[row['variant']].label}; {missing}; {_weights_words(row['factors'])}"
+
+
 def sensitivity_table(d: Dashboard) -> pd.DataFrame:
-    """The index as each weight is halved or raised by half, the others re-normalised."""
-    t = d.sensitivity
+    """The specification range by soybean series and missing-data rule: the index at the weights as set and over the grid."""
+    t = d.specification
     fmt = (lambda v: "n/a" if v is None or pd.isna(v) else f"{v:.1f}")
-    frame = pd.DataFrame({
-        "Component": [COMPONENTS[k] for k in t["component"]],
-        "Weight set": t["weight"].map("{:g}".format),
-        "Score": t["score"].map(_score),
-    })
-    for f in SENSITIVITY_FACTORS:
-        frame[f"Index with this weight x{f:g}"] = t[f"x{f:g}"].map(fmt)
-    frame["Spread (points)"] = ["no effect: missing" if pd.isna(sc) else f"{r:.1f}" for sc, r in zip(t["score"], t["range"])]
-    return frame
+    as_set = t[[all(f == 1 for f in factors.values()) for factors in t["factors"]]].set_index(["variant", "rule"])["value"]
+    rows = []
+    for (variant, rule), group in t.groupby(["variant", "rule"], sort=False):
+        missing = group["missing"].iloc[0]
+        if not missing and rule != next(iter(MISSING_RULES)):
+            continue  # with nothing missing every rule gives the same values: one row says it
+        rows.append({
+            "Soybean series": cm.SERIES[variant].label,
+            "Missing components": ", ".join(COMPONENTS[k].lower() for k in missing.split(", ")) if missing else "none",
+            "Rule for missing components": MISSING_RULES[rule] if missing else "no effect: nothing missing",
+            "Index, weights as set": fmt(as_set[(variant, rule)]),
+            "Lowest over the weight grid": fmt(group["value"].min()),
+            "Highest over the weight grid": fmt(group["value"].max()),
+        })
+    return pd.DataFrame(rows)
 
 
 def sensitivity_text(d: Dashboard) -> str:
-    """How much the weights matter, read from the sensitivity table."""
-    t = d.sensitivity.dropna(subset=["range"])
-    t = t[t["score"].notna()]
-    if d.now.index is None or t.empty:
-        return "With no index on this date there is nothing to vary."
-    if len(t) == 1:
-        return (f"Only one component has data on this date, so it carries the whole index ({d.now.index:.1f}) "
-                "whatever the weights.")
-    cols = [f"x{f:g}" for f in SENSITIVITY_FACTORS]
-    values = pd.concat([t[c] for c in cols]).astype(float)
-    top = t.loc[t["range"].idxmax()]
-    return (f"Multiplying any one weight by {SENSITIVITY_FACTORS[0]:g} or {SENSITIVITY_FACTORS[1]:g} moves the index "
-            f"between **{values.min():.1f}** and **{values.max():.1f}** (it stands at {d.now.index:.1f}). The weight that "
-            f"matters most is that of *{COMPONENTS[top['component']].lower()}*, with a spread of {top['range']:.1f} points.")
+    """The specification range, with what gives each end."""
+    lo, hi = spec_ends(d)
+    if lo is None:
+        return "With no component with a positive weight having data on this date, there is nothing to vary."
+    sets = len(WEIGHT_FACTORS) ** len(COMPONENTS)
+    series = d.specification["variant"].nunique()
+    lines = [f"The index was computed under {len(d.specification)} specifications in one pass: each of the {series} "
+             f"soybean series that can measure tonnage pledges, each of the {len(MISSING_RULES)} rules for a missing "
+             f"component ({', '.join(MISSING_RULES.values())}), and {sets} weight sets (each weight multiplied by "
+             f"{', '.join(f'{f:g}' for f in WEIGHT_FACTORS)} in every combination). It runs from **{lo['value']:.1f}** "
+             f"({html.escape(_spec_words(lo))}) to **{hi['value']:.1f}** ({html.escape(_spec_words(hi))}). The coding "
+             "of how past truces ended is not varied here: it enters only the base rate, and the history report shows "
+             "what each coding does to it."]
+    have = sum(not c.missing for c in d.now.components.values())
+    if have == 1:
+        lines.append("Only one component has data on this date, so with the missing ones left out it carries the "
+                     "whole index whatever the weights; the spread comes from the rule for missing components.")
+    return " ".join(lines)
 
 
 def contributions_frame(d: Dashboard) -> pd.DataFrame:
-    """One row per component: weight used, score, points contributed, and whether it is missing."""
-    used = effective_weights(d.now.scores, d.settings.weights)
+    """One row per component: its share of the weight, score, points contributed, and whether it is missing."""
+    share = weight_shares(d.settings.weights)
     rows = []
     for key, c in d.now.components.items():
-        rows.append({"component": c.label, "weight_used": used[key], "score": c.score,
-                     "points": 0.0 if c.missing else used[key] * c.score,
-                     "possible": used[key] * SCALE, "status": "missing" if c.missing else "scored"})
+        rows.append({"component": c.label, "weight_used": share[key], "score": c.score,
+                     "points": 0.0 if c.missing else share[key] * c.score,
+                     "possible": share[key] * SCALE, "status": "missing" if c.missing else "scored"})
     return pd.DataFrame(rows)
 
 
@@ -191,7 +268,7 @@ def contributions_chart(d: Dashboard):
 
     A sentence instead when there is no index on ``as_of``.
     """
-    if d.now.index is None:
+    if d.now.reading.renormalised is None:
         return charts.no_chart(f"no component with a positive weight has data on {text.day(d.as_of)}, so there is no "
                                "index to break down.")
     frame = contributions_frame(d)
@@ -200,7 +277,7 @@ def contributions_chart(d: Dashboard):
     # The grey bar is the weight used times the full scale: what a perfect score would have added.
     possible = alt.Chart(frame).mark_bar(color="#e3e3e3", height=22).encode(
         x=alt.X("possible:Q", title="Points of the index"), y=y,
-        tooltip=[alt.Tooltip("component:N"), alt.Tooltip("weight_used:Q", title="Weight used", format=".3f")])
+        tooltip=[alt.Tooltip("component:N"), alt.Tooltip("weight_used:Q", title="Share of the weight", format=".3f")])
     scored = alt.Chart(frame[frame["status"] == "scored"]).mark_bar(height=22).encode(
         # One fixed colour per component, whichever of them have data on the date.
         x="points:Q", y=y, color=alt.Color("component:N", legend=None, scale=alt.Scale(
@@ -426,7 +503,9 @@ def backtest_text(check: pd.DataFrame, warning_months: int, reference_months: in
         name = html.escape(r.name)
         having = ", ".join(COMPONENTS[k].lower() for k in r.components) or "none"
         if r.verdict == "not computable":
-            why = ("the index has no value at the month ends before it" if r.lead is None
+            why = (f"the coverage rule withheld the index at the month ends before it ({having} had data)"
+                   if r.lead is None and r.components
+                   else "the index has no value at the month ends before it" if r.lead is None
                    else f"the index has no value on {text.day(r.reference_date)}" if r.reference_date is not None
                    else "the backtest does not reach that far back")
             lines.append(f"- {name} (broke down {text.day(r.end)}): **not computable**, because {why}.")
@@ -459,18 +538,21 @@ def check_table(d: Dashboard) -> pd.DataFrame:
 
 
 def backtest_frame(d: Dashboard) -> pd.DataFrame:
-    """Month-end index plus component scores, long, for the chart."""
-    return d.series[["date", "index", "components"]].copy()
+    """Month-end published index, its bounds and how many components had data, for the chart."""
+    return d.series[["date", "index", "low", "high", "components"]].copy()
 
 
 def backtest_chart(d: Dashboard):
     """The index at each month end, truce periods shaded, breakdowns marked.
 
-    A sentence instead when no month end of the backtest has an index; a
-    layer with no rows (no truce, no breakdown in the period) is left out.
+    The published index is a line, its bounds (missing components at 0 and at
+    100) a band, so month ends where the coverage rule withheld it still show
+    what is known. A sentence instead when no component had data at any month
+    end; a layer with no rows (no truce, no breakdown in the period) is left out.
     """
     series = backtest_frame(d)
-    if series["index"].isna().all():
+    # Month ends where the coverage rule withheld the index still have bounds to draw.
+    if (series["components"] == 0).all():
         return charts.no_chart(_no_backtest_reason(d))
     truces = d.frames.truces[d.frames.truces["start"] <= d.as_of].copy()
     # Truces with no end known by as_of are drawn up to as_of, not beyond.
@@ -484,7 +566,13 @@ def backtest_chart(d: Dashboard):
         x="date:T", y="index:Q",
         tooltip=[alt.Tooltip("date:T", title="Month end"), alt.Tooltip("index:Q", format=".1f", title="Index"),
                  alt.Tooltip("components:Q", title="Components with data")])
-    layers = [line, points]
+    # The bounds (missing components at 0 and at 100) are drawn at every month end with any data, published or not.
+    bounded = series[series["components"] > 0]
+    band = alt.Chart(bounded).mark_area(color="#9dbbd6", opacity=0.35).encode(
+        x="date:T", y="low:Q", y2="high:Q",
+        tooltip=[alt.Tooltip("date:T", title="Month end"), alt.Tooltip("low:Q", format=".1f", title="Missing at 0"),
+                 alt.Tooltip("high:Q", format=".1f", title="Missing at 100")])
+    layers = [band, line] + ([points] if series["index"].notna().any() else [])
     if len(truces):
         layers.insert(0, alt.Chart(truces).mark_rect(color="#dfe8f1", opacity=0.8).encode(
             x=alt.X("start:T", title=None), x2="until:T", tooltip=[alt.Tooltip("name:N", title="Truce")]))
@@ -545,6 +633,25 @@ def method_text(d: Dashboard) -> str:
         f"- **{COMPONENTS['base_rate']}**: `{SCALE} x S(age + {s.horizon_days}) / S(age)`, the Kaplan-Meier chance that "
         f"a truce of the current age lasts another {s.horizon_days} days, from the truces known on the date (see the "
         "history report). Not estimable beyond the longest observed duration, and then missing.",
+        "",
+        "**How missing components count.** The index is the weighted mean of the components, the weights scaled to "
+        "sum to one, with a missing component counted as 0. It is therefore a floor: what the evidence in hand "
+        f"guarantees. Beside it the page gives the ceiling, with every missing component counted as {SCALE}. The "
+        "floor is the only single number that can never rise when a component goes missing: whatever the lost "
+        "component scored, the index without it must not exceed the index with it, and the lowest that can be is the "
+        "index with that component at 0. Leaving a missing component out and scaling the other weights up fails this "
+        "test (losing a component that scored low raises the index), so it appears only as one end of the range.",
+        "",
+        f"**Coverage rule.** When the missing components carry more than "
+        f"{text.percent(100 * MAX_MISSING_WEIGHT_SHARE)} of the weight, the index is not published as a single number. "
+        "The headline names what is missing, gives the floor and the ceiling, and the last month end at which the rule "
+        "was met, computed from only what was knowable then.",
+        "",
+        f"**Specification range.** The index is recomputed under every combination of: the soybean series that "
+        f"measures tonnage pledges; the rule for a missing component (counted as 0, as {SCALE}, or left out with the "
+        f"other weights scaled up); and a grid of weights, each multiplied by "
+        f"{', '.join(f'{f:g}' for f in WEIGHT_FACTORS)} independently of the others. All the weight sets are applied "
+        "in one matrix product. The range is the lowest and highest value, each with the specification that gives it.",
     ])
 
 
@@ -554,11 +661,16 @@ def gaps_text(d: Dashboard) -> str:
     nodata = d.now.commitments[d.now.commitments["score"].isna()] if len(d.now.commitments) else d.now.commitments
     for r in nodata.itertuples():
         lines.append(f"- Commitment `{html.escape(r.commitment_id)}`: no figure in {html.escape(r.measured_by)}.")
-    empty = d.series[d.series["index"].isna()]
+    empty = d.series[d.series["components"] == 0]
     if len(empty):
         outside = int((~empty["truce"].astype(bool)).sum())
         lines.append(f"- The backtest has no index value at {len(empty)} of {len(d.series)} month ends, where no "
                      f"component had data; no truce was in force at {outside} of them.")
+    withheld = d.series[d.series["index"].isna() & (d.series["components"] > 0)]
+    if len(withheld):
+        lines.append(f"- At {len(withheld)} of {len(d.series)} month ends the coverage rule withheld the index: "
+                     f"components carrying more than {text.percent(100 * MAX_MISSING_WEIGHT_SHARE)} of the weight had "
+                     "no data. The chart shows its bounds there.")
     if not d.now.truce_status_known:
         lines.append(f"- Whether the {html.escape(d.now.truce['name'])} is still in force is not known: "
                      f"{unknown_text(d)}.")

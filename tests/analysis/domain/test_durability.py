@@ -1,5 +1,6 @@
 """The Truce Durability Index: each component, the weights and the backtest, worked out by hand (arithmetic in comments)."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -339,19 +340,136 @@ def test_no_index_when_every_weighted_component_is_missing():
     assert du.combine(scores, dict(WEIGHTS, events=0.0)) is None
 
 
-def test_sensitivity_table_hand_worked():
-    table = du.sensitivity({"a": 100.0, "b": 0.0}, {"a": 0.5, "b": 0.5}).set_index("component")
-    # a x 0.5: 0.25 / 0.75 * 100 = 33.33; a x 1.5: 0.75 / 1.25 * 100 = 60.
-    assert table.loc["a", "x0.5"] == pytest.approx(100 / 3) and table.loc["a", "x1.5"] == pytest.approx(60.0)
-    # b x 0.5: a gets 0.5 / 0.75 -> 66.67; b x 1.5: a gets 0.5 / 1.25 -> 40.
-    assert table.loc["b", "x0.5"] == pytest.approx(200 / 3) and table.loc["b", "x1.5"] == pytest.approx(40.0)
-    assert table.loc["a", "range"] == pytest.approx(60 - 100 / 3)
+# ---- Coverage rule, bounds, monotone in information ----------------------------------------------
+
+def test_reading_hand_worked():
+    scores = {"commitments": None, "events": 80.0, "tariffs": 50.0, "expiry": 20.0, "base_rate": 100.0}
+    r = du.reading(scores, WEIGHTS)
+    # Missing share 0.25 <= 0.4: published. Floor: 0.25 * 80 + 0.2 * 50 + 0.15 * 20 + 0.15 * 100 = 20 + 10 + 3 + 15 = 48.
+    assert r.published and r.value == pytest.approx(48.0) and r.low == pytest.approx(48.0)
+    # Ceiling: 48 + 0.25 * 100 = 73. Re-normalised: 48 / 0.75 = 64.
+    assert r.high == pytest.approx(73.0) and r.renormalised == pytest.approx(64.0)
+    assert r.missing == ("commitments",) and r.share == pytest.approx(0.25)
 
 
-def test_sensitivity_of_a_missing_component_is_nil():
-    table = du.sensitivity({"a": 100.0, "b": None, "c": 0.0}, {"a": 0.5, "b": 0.3, "c": 0.5}).set_index("component")
-    # b has no score, so scaling its weight leaves a and c at 0.5 / 1.0 each: 50 either way.
-    assert table.loc["b", "x0.5"] == pytest.approx(50.0) and table.loc["b", "range"] == pytest.approx(0.0)
+def test_the_coverage_rule_withholds_the_index_past_the_stated_share():
+    assert du.MAX_MISSING_WEIGHT_SHARE == 0.4
+    # Tariffs (0.2) and expiry (0.15) missing: 0.35 <= 0.4, published.
+    ok = du.reading({"commitments": 60.0, "events": 80.0, "tariffs": None, "expiry": None, "base_rate": 100.0}, WEIGHTS)
+    assert ok.published and ok.share == pytest.approx(0.35)
+    # Commitments (0.25) and tariffs (0.2) missing: 0.45 > 0.4, withheld; the bounds remain.
+    # Floor: 0.25 * 80 + 0.15 * 40 + 0.15 * 100 = 20 + 6 + 15 = 41; ceiling 41 + 45 = 86.
+    no = du.reading({"commitments": None, "events": 80.0, "tariffs": None, "expiry": 40.0, "base_rate": 100.0}, WEIGHTS)
+    assert not no.published and no.value is None
+    assert (no.low, no.high) == (pytest.approx(41.0), pytest.approx(86.0))
+    # Exactly at the share: weights 0.4 and 0.6, the 0.4 missing -> published (at most, not less than).
+    assert du.reading({"a": None, "b": 50.0}, {"a": 0.4, "b": 0.6}).published
+
+
+def test_hand_worked_the_old_rule_rose_when_a_component_went_missing_the_published_index_cannot():
+    # The 9 to 23 Nov 2026 pattern: expiry at 1 (days to the expiry almost nil) then missing.
+    before = {"commitments": None, "events": 80.0, "tariffs": 90.0, "expiry": 1.0, "base_rate": 100.0}
+    after = dict(before, expiry=None)
+    # Re-normalised: before (20 + 18 + 0.15 + 15) / 0.75 = 53.15 / 0.75 = 70.87; after 53 / 0.6 = 88.33: rose 17.5.
+    assert du.combine(before, WEIGHTS) == pytest.approx(53.15 / 0.75)
+    assert du.combine(after, WEIGHTS) == pytest.approx(53.0 / 0.6)
+    # Floor: before 53.15 (published: 0.25 missing); after 53.0, but 0.4 missing -> still published at 53.0.
+    r0, r1 = du.reading(before, WEIGHTS), du.reading(after, WEIGHTS)
+    assert r0.value == pytest.approx(53.15) and r1.value == pytest.approx(53.0) and r1.value <= r0.value
+    # The ceiling widens instead: 53.15 + 25 = 78.15 before, 53 + 40 = 93 after.
+    assert (r0.high, r1.high) == (pytest.approx(78.15), pytest.approx(93.0))
+
+
+def _published_or_floor(r):
+    """What the page shows as the lowest reading: the published value, or the lower bound when withheld."""
+    return r.value if r.published else r.low
+
+
+SCORE_SETS = [
+    {"commitments": 100.0, "events": 80.0, "tariffs": 50.0, "expiry": 40.0, "base_rate": 0.0},
+    {"commitments": 0.0, "events": 0.0, "tariffs": 100.0, "expiry": 1.0, "base_rate": 100.0},
+    {"commitments": None, "events": 83.3, "tariffs": 91.7, "expiry": 1.1, "base_rate": 100.0},  # 23 Nov 2026
+    {"commitments": 100.0, "events": 100.0, "tariffs": 100.0, "expiry": 100.0, "base_rate": 100.0},
+]
+
+
+@pytest.mark.parametrize("scores", SCORE_SETS)
+@pytest.mark.parametrize("weights", [WEIGHTS, {"commitments": 1.0, "events": 0.0, "tariffs": 3.0, "expiry": 0.5,
+                                               "base_rate": 2.0}])
+def test_a_component_going_missing_never_raises_what_is_published(scores, weights):
+    # Remove each scored component in turn, then every pair, from each starting set.
+    import itertools
+    scored = [k for k, s in scores.items() if s is not None]
+    for drop in [*itertools.combinations(scored, 1), *itertools.combinations(scored, 2)]:
+        before, after = du.reading(scores, weights), du.reading(dict(scores, **{k: None for k in drop}), weights)
+        if before.renormalised is None or after.renormalised is None:
+            continue
+        assert _published_or_floor(after) <= _published_or_floor(before) + 1e-9, drop
+        if before.published and after.published:
+            assert after.value <= before.value + 1e-9, drop
+        # Less information never turns a withheld index into a published one, and only widens the bounds.
+        assert not (after.published and not before.published), drop
+        assert after.low <= before.low + 1e-9 and after.high >= before.high - 1e-9, drop
+
+
+def test_a_component_going_missing_never_raises_the_real_index():
+    frames = du.load_frames()
+    settings = du.Settings(WEIGHTS, 90, 180, 365, du.COMMITMENT_SERIES)
+    for as_of in ["2025-06-30", "2026-03-31", "2026-11-23"]:
+        scores = du.snapshot(frames, as_of, settings).scores
+        before = du.reading(scores, WEIGHTS)
+        for key in [k for k, s in scores.items() if s is not None]:
+            after = du.reading(dict(scores, **{key: None}), WEIGHTS)
+            assert _published_or_floor(after) <= _published_or_floor(before) + 1e-9, (as_of, key)
+
+
+# ---- Specification range ------------------------------------------------------------------------
+
+def test_weight_grid_is_every_combination_of_the_factors():
+    grid, labels = du.weight_grid(WEIGHTS)
+    assert grid.shape == (3 ** 5, 5)  # 0.5, 1 and 1.5 for each of five weights
+    assert labels[0] == dict.fromkeys(WEIGHTS, 0.5) and grid[0].tolist() == pytest.approx([w / 2 for w in WEIGHTS.values()])
+
+
+def test_index_matrix_matches_the_loop_for_every_rule():
+    scores = {"commitments": None, "events": 80.0, "tariffs": 50.0, "expiry": 20.0, "base_rate": 100.0}
+    grid, labels = du.weight_grid(WEIGHTS)
+    row = np.array([[np.nan if s is None else s for s in scores.values()]])
+    for rule, expect in [("zero", lambda w: du.filled(scores, w, 0.0)), ("hundred", lambda w: du.filled(scores, w, 100.0)),
+                         ("renormalised", lambda w: du.combine(scores, w))]:
+        values = du.index_matrix(row, grid, rule)[0]
+        loop = [expect(dict(zip(WEIGHTS, g))) for g in grid]
+        assert values.tolist() == pytest.approx(loop), rule
+
+
+def test_specification_range_hand_worked():
+    weights = {"a": 1.0, "b": 1.0}
+    table = du.specification_range({"s1": {"a": 60.0, "b": None}, "s2": {"a": 60.0, "b": 20.0}}, weights, (0.5, 1.5))
+    # 2 variants x 3 rules x 4 weight sets.
+    assert len(table) == 24
+    s1 = table[table["variant"] == "s1"]
+    # s1, rule zero: a weight 0.5 / b 1.5 -> 60 * 0.5 / 2 = 15 (lowest); a 1.5 / b 0.5 -> 90 / 2 = 45.
+    zero = s1[s1["rule"] == "zero"]["value"]
+    assert zero.min() == pytest.approx(15.0) and zero.max() == pytest.approx(45.0)
+    # s1, rule hundred: a 0.5 / b 1.5 -> (30 + 150) / 2 = 90 (highest of all).
+    assert table["value"].max() == pytest.approx(90.0)
+    assert table.loc[table["value"].idxmax(), ["variant", "rule"]].tolist() == ["s1", "hundred"]
+    # s1 renormalised: 60 whatever the weights; s2 has nothing missing: every rule gives (60 w_a + 20 w_b) / (w_a + w_b).
+    assert s1[s1["rule"] == "renormalised"]["value"].tolist() == pytest.approx([60.0] * 4)
+    s2 = table[table["variant"] == "s2"]
+    by_rule = [s2[s2["rule"] == rule]["value"].tolist() for rule in du.MISSING_RULES]
+    assert set(s2["missing"]) == {""}
+    assert by_rule[0] == pytest.approx(by_rule[1]) and by_rule[0] == pytest.approx(by_rule[2])
+    # Weights a 0.5, b 1.5: (30 + 30) / 2 = 30.
+    assert min(by_rule[0]) == pytest.approx(30.0)
+
+
+def test_last_full_reading_takes_the_latest_published_month_end():
+    frames = None  # never reached: the series holds a published month end
+    series = pd.DataFrame({"date": pd.to_datetime(["2026-09-30", "2026-10-31", "2026-11-30"]),
+                           "index": [50.0, 52.0, float("nan")], "components": [4, 4, 2]})
+    full = du.last_full_reading(frames, "2026-12-03", None, series, ts("2018-01-01"))
+    assert (full.date, full.value, full.components) == (ts("2026-10-31"), 52.0, 4)
 
 
 def test_weights_are_checked_by_name():
@@ -458,8 +576,11 @@ def test_index_on_30_june_2019_rests_on_the_event_balance_alone():
     d = dashboard(as_of="2019-06-30", backtest_from="2019-01-01")
     # Known in the 90 days to 30 Jun 2019: the 5 May threat (2), the 10 May escalation announced on 5 May (3),
     # the Osaka truce on 29 Jun (3). 50 + 50 * (3 - 5) / (3 + 5) = 37.5. Nothing else has data then.
-    assert d.now.index == pytest.approx(37.5)
+    assert d.now.reading.renormalised == pytest.approx(37.5)
     assert [k for k, c in d.now.components.items() if not c.missing] == ["events"]
+    # Events carry 0.25 of the weight, so 0.75 is missing (> 0.4): withheld. Bounds 0.25 * 37.5 = 9.375 and 9.375 + 75.
+    assert d.now.index is None and not d.now.reading.published
+    assert (d.now.reading.low, d.now.reading.high) == (pytest.approx(9.375), pytest.approx(84.375))
     assert d.series["date"].max() == ts("2019-06-30")
     # Commitments announced after 30 Jun 2019 are not on the scorecard.
     assert dr.scorecard_table(d).empty
