@@ -24,7 +24,7 @@ def record(**facts) -> None:
 
 
 def read(path: Path) -> dict:
-    """Collect a run log: ``{"read": [paths in order, unique], "as_of": last value, ...}``."""
+    """Collect a run log: ``{"read": [paths in order, unique], "recorded": {name: value}, "as_of": last value, ...}``."""
     collected: dict = {"read": []}
     if not Path(path).exists():
         return collected
@@ -33,6 +33,8 @@ def read(path: Path) -> dict:
             if key == "read":
                 if value not in collected["read"]:
                     collected["read"].append(value)
+            elif key == "recorded":  # headline values (analysis.headline.record), merged by name
+                collected.setdefault("recorded", {}).update(value)
             else:
                 collected[key] = value
     return collected

@@ -121,7 +121,7 @@ def _publish_failure(report: Report, executed: Path, out_dir: Path) -> Path:
 def build_one(report: Report, overrides: dict, out_dir: Path, from_cli: frozenset = frozenset(),
               data_dir: Path | None = None, vintage: str | None = None,
               vintages_root: Path | None = None, kernel=None, timeout: float = DEFAULT_TIMEOUT,
-              compiled: str | None = None) -> Outcome:
+              compiled: str | None = None, previous: dict | None = None) -> Outcome:
     """Build one report into ``out_dir``; a notebook error is reported, not raised.
 
     Parameters
@@ -133,6 +133,9 @@ def build_one(report: Report, overrides: dict, out_dir: Path, from_cli: frozense
         Seconds any one cell may run; a cell past it fails the report.
     compiled : str, optional
         The build's date (ISO), stated on the page as *compiled*; today when not given.
+    previous : dict, optional
+        The report's manifest entry before this build (its previous edition), for the
+        page's "Since the last edition" box; None for a first edition.
 
     Raises
     ------
@@ -145,13 +148,14 @@ def build_one(report: Report, overrides: dict, out_dir: Path, from_cli: frozense
         private = WarmKernel()
         try:
             return build_one(report, overrides, out_dir, from_cli, data_dir, vintage, vintages_root, private, timeout,
-                             compiled)
+                             compiled, previous)
         finally:
             private.shutdown()
     import nbformat
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
+    from truce.publish import changes
     from truce.publish import html as publish
     from truce.publish import stamp
 
@@ -189,9 +193,12 @@ def build_one(report: Report, overrides: dict, out_dir: Path, from_cli: frozense
         inputs=[stamp.display_path(p) for p in inputs],
         vintage=vintage,
     )
+    recorded = dict(sorted(facts.get("recorded", {}).items()))
     nb = _normalise(nb, report)
+    nb.metadata["truce"] = {"recorded": recorded}
     figures_rel = f"figures/{report.name}"
-    page = publish.to_html(nb, report.title, provenance.header_html(), provenance.footer_html(), figures_rel)
+    since = changes.box_html(changes.compare(previous, recorded))
+    page = publish.to_html(nb, report.title, provenance.header_html() + since, provenance.footer_html(), figures_rel)
     notebook_bytes = nbformat.writes(nb).encode("utf-8")
     page_bytes = page.encode("utf-8")
 
@@ -224,15 +231,19 @@ def build_one(report: Report, overrides: dict, out_dir: Path, from_cli: frozense
         "outputs": dict(sorted(outputs.items())),
         "figures": len(specs),
         "html_bytes": len(page_bytes),
+        "recorded": recorded,
     }
     return Outcome(report.name, True, time.monotonic() - started, f"{len(page_bytes) / 1e6:.2f} MB", entry)
 
 
 def publish_site(out_dir: Path, entries: dict[str, dict]) -> None:
-    """Rewrite ``manifest.json`` and ``index.html`` for what is now published."""
-    from truce.publish import manifest
+    """Rewrite ``manifest.json``, ``changes.json`` and ``index.html`` for what is now published."""
+    from truce.publish import changes, manifest
 
-    current = manifest.updated(manifest.load(out_dir), entries, out_dir)
+    before = manifest.load(out_dir)
+    current = manifest.updated(before, entries, out_dir)
+    if entries:  # a build that published nothing leaves the last comparison in place
+        atomic_write(out_dir / changes.CHANGES, changes.dumps(changes.site_changes(before, entries)))
     atomic_write(out_dir / manifest.MANIFEST, manifest.dumps(current))
     atomic_write(out_dir / "index.html", manifest.index_html(current).encode("utf-8"))
 
@@ -297,8 +308,11 @@ def _run(todo: list[Report], per_report: dict, out_dir: Path, from_cli: frozense
     """
     from truce.build import runner
 
+    from truce.publish import manifest
+
+    published = manifest.load(out_dir)["reports"]
     work = [runner.Job(r.name, build_one, (r, per_report[r.name], out_dir, from_cli, data_dir, vintage, vintages_root),
-                       {"timeout": timeout, "compiled": compiled}) for r in todo]
+                       {"timeout": timeout, "compiled": compiled, "previous": published.get(r.name)}) for r in todo]
     for job, result in runner.run(work, jobs, timeout + runner.GRACE_SECONDS):
         if isinstance(result, runner.Failure):
             yield Outcome(job.name, False, result.seconds, result.message)

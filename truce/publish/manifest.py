@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from truce.publish import TEMPLATES_DIR
+from truce.publish.changes import status_paragraph
 from truce.publish.stamp import escape
 
 MANIFEST = "manifest.json"
@@ -80,6 +81,7 @@ def index_html(manifest: dict) -> str:
         f"<style>\n{css}</style>\n</head>\n"
         '<body class="truce-report">\n<main class="truce-page">\n'
         "<h1>US-China Truce Monitor</h1>\n"
+        f"{status_paragraph(manifest)}"
         "<p>How durable is the US-China trade truce? Each report below is self-contained: it opens offline, "
         "names its sources, and ends with the command that rebuilds it. Each states three dates: <em>as of</em>, the day it "
         "is judged at; <em>evidence through</em>, the newest dated figure it used; and <em>compiled</em>, the day "
