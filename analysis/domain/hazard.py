@@ -35,7 +35,18 @@ An open truce whose status is unknown
     Both codings answer the same question: the chance that the truce, if it is
     still in force on ``as_of``, lasts another ``N`` days.
 
-The arithmetic is numpy; the Gamma quantiles are scipy's.
+A scheduled cliff inside the horizon
+    The truce's suspensions run to deadlines (its *cliffs*): the day the
+    suspended tariffs, export controls or port fees return unless something
+    moves them. A cliff inside the next ``N`` days is a hazard *spike*: on top
+    of the daily hazard, the truce ends around that date with chance ``q``.
+    ``q ~ Beta(c0, d0)`` (prior :data:`SPIKE_PRIOR`, mean 25%, worth two
+    cliffs) updated with every cliff a truce in force has already met whose
+    outcome is sourced: ``c0 + endings within SPIKE_WINDOW_DAYS of a cliff``,
+    ``d0 + cliffs met without one``. The chance of lasting becomes
+    ``S(N) * (1 - q)`` (independent), its interval taken over both posteriors.
+
+The arithmetic is numpy; the Gamma and Beta quantiles are scipy's.
 """
 
 from __future__ import annotations
@@ -45,13 +56,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.stats import gamma
+from scipy.stats import beta, gamma
 
 from analysis.data import evidence
 from analysis.data import series as obs
-from analysis.data.loaders import load_commitments, load_events, load_phase_one, load_sources, load_truces
+from analysis.data.loaders import (load_commitments, load_events, load_phase_one, load_sources, load_tariffs,
+                                   load_truces)
 from analysis.domain import commitments as cm
 from analysis.domain import survival
+from analysis.domain import tariffs as tf
 
 INTERVAL = 0.90  # the credible interval reported
 # Prior on the daily hazard: one pseudo-ending over b0 pseudo-days. b0 = 365 / ln 2 puts the prior mean hazard at
@@ -65,6 +78,13 @@ GRID_POINTS = 80
 LOG_SHAPE_RANGE = (-4 * SHAPE_LOG_SD, 4 * SHAPE_LOG_SD)
 LOG_SCALE_RANGE = (math.log(1.0), math.log(365.0 * 100_000))
 Z95 = 1.959963984540054  # the standard normal's 97.5% point, for Greenwood's 95% band
+
+# The cliff spike: Beta(c0, d0) on the chance that a truce ends around a scheduled cliff. Mean c0 / (c0 + d0) = 25%,
+# worth c0 + d0 = 2 cliffs, so a handful of cliffs met moves it a long way. "Around" is within this many days.
+SPIKE_PRIOR = (0.5, 1.5)
+SPIKE_WINDOW_DAYS = 14
+# Points per posterior when the hazard and the spike are combined (equal-probability quantile grids).
+SPIKE_GRID = 200
 
 STILL_OPEN = "still open on the as-of date"
 ENDED_AT_UNKNOWN = "ended where the evidence ends"
@@ -125,6 +145,7 @@ class SurvivalForecast:
     unknown_after: pd.Timestamp | None  # the open truce's status is unknown after this date
     unsourced: pd.DataFrame = field(default_factory=pd.DataFrame)  # the expiries that passed unsourced
     first: pd.Series | None = None  # the ledger's first truce, named when none had begun by as_of
+    cliff: Spike | None = None  # the scheduled-cliff spike; None when the forecast was made without commitments
 
     @property
     def interval(self) -> float:
@@ -214,12 +235,18 @@ def weighted_quantiles(values, weights, qs) -> np.ndarray:
     return np.interp(qs, cumulative / w.sum(), v)
 
 
+def weibull_chances(durations, observed, age: float, horizon: float, prior: Prior = Prior(), shapes=None,
+                    scales=None) -> tuple[np.ndarray, np.ndarray]:
+    """``S(age + N) / S(age)`` at every point of the Weibull grid posterior, with the points' weights."""
+    k, scale, weight = weibull_posterior(durations, observed, prior, shapes, scales)
+    # S(a + N) / S(a) = exp(-((a + N) / scale) ** k + (a / scale) ** k)
+    return np.exp(-((age + horizon) / scale) ** k + (age / scale) ** k), weight
+
+
 def weibull_survival(durations, observed, age: float, horizon: float, prior: Prior = Prior(), shapes=None,
                      scales=None, interval: float = INTERVAL) -> tuple:
     """``(mean, low, high)`` of ``S(age + N) / S(age)`` over the Weibull grid posterior."""
-    k, scale, weight = weibull_posterior(durations, observed, prior, shapes, scales)
-    # S(a + N) / S(a) = exp(-((a + N) / scale) ** k + (a / scale) ** k)
-    chance = np.exp(-((age + horizon) / scale) ** k + (age / scale) ** k)
+    chance, weight = weibull_chances(durations, observed, age, horizon, prior, shapes, scales)
     tail = (1 - interval) / 2
     low, high = weighted_quantiles(chance, weight, [tail, 1 - tail])
     return float((chance * weight).sum()), float(low), float(high)
@@ -258,6 +285,96 @@ def greenwood_band(durations, observed, z: float = Z95) -> pd.DataFrame:
                          "variance": variance, "low": low, "high": high})
 
 
+# --- A scheduled cliff as a hazard spike --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Spike:
+    """The chance ``q`` that the truce ends around a scheduled cliff, and the cliff inside the horizon if any."""
+
+    cliff: pd.Timestamp | None  # the first scheduled cliff inside (as_of, as_of + N], or None: no spike applies
+    next_cliff: pd.Timestamp | None  # the first cliff after as_of, inside the horizon or not
+    met: tuple  # the cliffs a truce in force met by as_of with a sourced outcome (Timestamps)
+    ended: int  # how many of them saw a counted ending within SPIKE_WINDOW_DAYS
+    a: float  # Beta posterior of q
+    b: float
+
+    @property
+    def mean(self) -> float:
+        return self.a / (self.a + self.b)
+
+    def quantiles(self, qs) -> np.ndarray:
+        return beta(self.a, self.b).ppf(qs)
+
+    @property
+    def applies(self) -> bool:
+        return self.cliff is not None
+
+
+def cliff_dates(commitments: pd.DataFrame, as_of) -> pd.Series:
+    """The distinct deadlines of the truce suspensions known on ``as_of``, oldest first."""
+    known = commitments[(commitments["announced"] <= pd.Timestamp(as_of))
+                        & commitments["metric"].isin(cm.SUSPENSION_METRICS)]
+    return pd.Series(sorted(known["deadline"].dropna().unique()), dtype="datetime64[ns]")
+
+
+def spike(commitments: pd.DataFrame, spell_table: pd.DataFrame, as_of, horizon_days: int, through=None,
+          moot=frozenset(), prior: tuple = SPIKE_PRIOR, window_days: int = SPIKE_WINDOW_DAYS) -> Spike:
+    """The cliff spike on ``as_of``: ``q``'s posterior from the cliffs met so far, and the cliff ahead if any.
+
+    A cliff counts as *met* when a truce was in force on it and its outcome is
+    sourced by ``as_of``: the deadline is on or before ``through`` (where the
+    evidence ends), an extension known then moved it, or a counted ending fell
+    within ``window_days`` of it. A cliff that passed with no sourced outcome
+    is not counted either way (it widens the main interval instead).
+    """
+    as_of = pd.Timestamp(as_of)
+    dates = cliff_dates(commitments, as_of)
+    moved = set(cm.extensions(commitments, as_of)["old_deadline"])
+    window = pd.Timedelta(days=window_days)
+    ends = spell_table.loc[spell_table["observed"], "until"]
+    met, ended = [], 0
+    for date in dates[dates <= as_of]:
+        in_force = ((spell_table["start"] <= date) & (spell_table["until"] >= date - window)).any()
+        near_end = bool(((ends - date).abs() <= window).any())
+        sourced = near_end or date in moved or (through is not None and date <= pd.Timestamp(through))
+        if in_force and sourced:
+            met.append(pd.Timestamp(date))
+            ended += near_end
+    ahead = cm.next_cliff(commitments, as_of, moot)
+    nxt = None if ahead.empty else pd.Timestamp(ahead["deadline"].min())
+    inside = nxt if nxt is not None and nxt <= as_of + pd.Timedelta(days=int(horizon_days)) else None
+    return Spike(inside, nxt, tuple(met), ended, prior[0] + ended, prior[1] + len(met) - ended)
+
+
+def _grid(n: int = SPIKE_GRID) -> np.ndarray:
+    """Equal-probability points (midpoints of n equal slices of [0, 1])."""
+    return (np.arange(n) + 0.5) / n
+
+
+def with_spike(chances, weights, cliff: Spike, interval: float = INTERVAL, mean: float | None = None) -> tuple:
+    """``(mean, low, high)`` of ``chance * (1 - q)``: a posterior of chances (values, weights) times the spike's.
+
+    ``mean``, when given, is the chances' exact posterior mean (the grid's own mean otherwise).
+    """
+    c, w = np.asarray(chances, float).ravel(), np.asarray(weights, float).ravel()
+    keep = 1 - cliff.quantiles(_grid())
+    product = c[:, None] * keep[None, :]
+    weight = np.repeat(w / w.sum(), len(keep)) / len(keep)
+    tail = (1 - interval) / 2
+    low, high = weighted_quantiles(product.ravel(), weight, [tail, 1 - tail])
+    base = float((c * w).sum() / w.sum()) if mean is None else mean
+    return base * (1 - cliff.mean), float(low), float(high)
+
+
+def exponential_chances(shape: float, rate: float, horizon: float) -> tuple[np.ndarray, np.ndarray]:
+    """The constant-hazard posterior of ``exp(-λN)`` as equal-weight points, for :func:`with_spike`.
+
+    They shape the interval; the mean stays the exact Laplace transform of :func:`exponential_survival`.
+    """
+    lam = gamma(shape, scale=1 / rate).ppf(_grid())
+    return np.exp(-lam * horizon), np.full(len(lam), 1 / len(lam))
+
+
 # --- The forecast -------------------------------------------------------------------------------------------------
 
 def ended_at_unknown(table: pd.DataFrame, unknown_after) -> pd.DataFrame | None:
@@ -279,17 +396,22 @@ def ended_at_unknown(table: pd.DataFrame, unknown_after) -> pd.DataFrame | None:
 
 def fit(truces: pd.DataFrame, as_of, horizon_days: int, unknown_after=None, ending: str = "breakdown",
         prior: Prior = Prior(), unsourced: pd.DataFrame | None = None, first: pd.Series | None = None,
-        shapes=None, scales=None) -> SurvivalForecast:
+        shapes=None, scales=None, commitments: pd.DataFrame | None = None, through=None,
+        moot=frozenset()) -> SurvivalForecast:
     """The forecast from loaded truces; :func:`forecast` loads the data and finds ``unknown_after``.
 
     The spells are always taken with the open truce censored at ``as_of``
     (its age on that day); ``unknown_after`` only adds the second coding
-    (ended at that date) whose interval widens the reported one.
+    (ended at that date) whose interval widens the reported one. With
+    ``commitments`` (and ``through``, where the evidence ends, and the ``moot``
+    suspensions), a scheduled cliff inside the horizon multiplies each chance
+    by the spike's ``1 - q`` (:func:`spike`); without them no spike is applied.
     """
     as_of = pd.Timestamp(as_of)
     table = survival.spells(truces, as_of, None, ending)
     now = survival.current(table)
     events, exposure = int(table["observed"].sum()), int(table["duration"].sum())
+    cliff = None if commitments is None else spike(commitments, table, as_of, horizon_days, through, moot)
     models = ()
     if now is not None:
         age = int(now["duration"])
@@ -301,38 +423,58 @@ def fit(truces: pd.DataFrame, as_of, horizon_days: int, unknown_after=None, endi
         for label, spell_table in codings:
             e, t = int(spell_table["observed"].sum()), int(spell_table["duration"].sum())
             a, b = exponential_posterior(e, t, prior)
-            rows["constant hazard"].append((label, e, t, *exponential_survival(a, b, horizon_days)))
+            constant = exponential_survival(a, b, horizon_days)
             # Each coding answers the same question: a truce in force on as_of, at its age then.
-            rows["Weibull"].append((label, e, t, *weibull_survival(spell_table["duration"], spell_table["observed"],
-                                                                  age, horizon_days, prior, shapes, scales)))
+            weibull = weibull_survival(spell_table["duration"], spell_table["observed"], age, horizon_days, prior,
+                                       shapes, scales)
+            if cliff is not None and cliff.applies:
+                spiked_constant = with_spike(*exponential_chances(a, b, horizon_days), cliff, mean=constant[0])
+                spiked_weibull = with_spike(*weibull_chances(spell_table["duration"], spell_table["observed"], age,
+                                                             horizon_days, prior, shapes, scales), cliff)
+            else:
+                spiked_constant, spiked_weibull = constant, weibull
+            rows["constant hazard"].append((label, e, t, *spiked_constant, constant[0]))
+            rows["Weibull"].append((label, e, t, *spiked_weibull, weibull[0]))
         built = []
         for name, found in rows.items():
-            frame = pd.DataFrame(found, columns=["coding", "events", "exposure", "probability", "low", "high"])
+            frame = pd.DataFrame(found, columns=["coding", "events", "exposure", "probability", "low", "high",
+                                                 "without_cliff"])
             built.append(ModelForecast(name, float(frame["probability"].iloc[0]), float(frame["low"].min()),
                                        float(frame["high"].max()), frame))
         models = tuple(built)
     return SurvivalForecast(as_of, int(horizon_days), ending, now, None if now is None else int(now["duration"]),
                             events, exposure, models, prior, table,
                             None if unknown_after is None else pd.Timestamp(unknown_after),
-                            pd.DataFrame() if unsourced is None else unsourced, first)
+                            pd.DataFrame() if unsourced is None else unsourced, first, cliff)
 
 
-def forecast(*, as_of, horizon_days: int = 90, ending: str = "breakdown", prior: Prior = Prior()) -> SurvivalForecast:
-    """Load the data and forecast as the history page would judge on ``as_of``.
+def load_inputs() -> dict:
+    """The frames a forecast reads, loaded once (a backtest forecasts at many dates from them)."""
+    return {"truces": load_truces(), "events": load_events(), "phase_one": load_phase_one(),
+            "commitments": load_commitments(), "sources": load_sources(), "tariffs": load_tariffs()}
+
+
+def forecast_at(inputs: dict, as_of, horizon_days: int, ending: str = "breakdown",
+                prior: Prior = Prior()) -> SurvivalForecast:
+    """The forecast on ``as_of`` from frames loaded by :func:`load_inputs`, from what was knowable that day.
 
     ``unknown_after`` follows :func:`analysis.domain.survival.compute`: where
     the evidence ends on ``as_of``, when a scheduled expiry passed after it with
     no sourced outcome (deadlines an extension moved do not count).
     """
+    as_of = pd.Timestamp(as_of)
+    truces, events, commitments = inputs["truces"], inputs["events"], inputs["commitments"]
+    dates = evidence.report_dates(survival.EVIDENCE_KEYS, as_of, inputs)
+    moved = frozenset(cm.extensions(commitments, as_of)["old_deadline"])
+    unsourced = survival.unsourced_expiries(events, as_of, dates.evidence_through, moved)
+    unknown_after = survival.status_unknown_after(events, as_of, dates.evidence_through, moved)
+    moot = tf.moot_suspensions(commitments, inputs["tariffs"], as_of)
+    return fit(truces, as_of, horizon_days, unknown_after, ending, prior, unsourced, survival.first_truce(truces),
+               commitments=commitments, through=dates.evidence_through, moot=moot)
+
+
+def forecast(*, as_of, horizon_days: int = 90, ending: str = "breakdown", prior: Prior = Prior()) -> SurvivalForecast:
+    """Load the data and forecast as the history page would judge on ``as_of`` (:func:`forecast_at`)."""
     as_of_text = as_of if isinstance(as_of, str) else pd.Timestamp(as_of).strftime("%Y-%m-%d")
     survival.check_parameters(as_of=as_of_text, horizon_days=horizon_days, ending=ending)
-    as_of_ts = obs.resolve_as_of(as_of_text)
-    truces, events, phase_one, sources = load_truces(), load_events(), load_phase_one(), load_sources()
-    commitments = load_commitments()
-    dates = evidence.report_dates(survival.EVIDENCE_KEYS, as_of_ts,
-                                  {"truces": truces, "events": events, "phase_one": phase_one,
-                                   "commitments": commitments, "sources": sources})
-    moved = frozenset(cm.extensions(commitments, as_of_ts)["old_deadline"])
-    unsourced = survival.unsourced_expiries(events, as_of_ts, dates.evidence_through, moved)
-    unknown_after = survival.status_unknown_after(events, as_of_ts, dates.evidence_through, moved)
-    return fit(truces, as_of_ts, horizon_days, unknown_after, ending, prior, unsourced, survival.first_truce(truces))
+    return forecast_at(load_inputs(), obs.resolve_as_of(as_of_text), horizon_days, ending, prior)

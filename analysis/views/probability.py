@@ -12,6 +12,7 @@ import math
 
 import pandas as pd
 
+from analysis.domain import hazard
 from analysis.domain.hazard import SurvivalForecast
 from analysis.views import text
 
@@ -64,6 +65,22 @@ def unknown_text(f: SurvivalForecast) -> str:
             f"it is, and the interval also covers the case that it ended on {text.day(f.unknown_after)}.")
 
 
+def cliff_text(f: SurvivalForecast) -> str:
+    """The scheduled cliff inside the horizon and what it takes off the chance; empty when none applies."""
+    cliff = f.cliff
+    if cliff is None or not cliff.applies:
+        if cliff is not None and cliff.next_cliff is not None:
+            return (f"The next scheduled cliff, {text.day(cliff.next_cliff)}, lies beyond the "
+                    f"{_count(f.horizon_days, 'day')}, so it adds nothing here.")
+        return ""
+    const = f.model("constant hazard")
+    before = float(const.codings["without_cliff"].iloc[0])
+    return (f"It includes the scheduled cliff of {text.day(cliff.cliff)}, when the truce's suspensions fall due: "
+            f"without it the constant-hazard chance would be {_pct(before)}; the cliff's own "
+            f"chance of ending the truce, {_pct(cliff.mean)} (from "
+            f"{_count(len(cliff.met), 'cliff')} met so far, {cliff.ended} with an ending near it), takes its share off that.")
+
+
 def headline_text(f: SurvivalForecast) -> str:
     """The headline: the chance the truce in force lasts another N days, with its 90% interval, by model."""
     if not f.in_force:
@@ -74,24 +91,46 @@ def headline_text(f: SurvivalForecast) -> str:
                 f"{_count(f.age_days, 'day')} old) lasts another {_count(f.horizon_days, 'day')}: "
                 f"{_pct(const.probability)} ({share} interval {_interval(const.low, const.high)}), constant-hazard "
                 f"model; Weibull: {_pct(weibull.probability)} ({_interval(weibull.low, weibull.high)}).")
-    extra = unknown_text(f)
+    extra = " ".join(part for part in (cliff_text(f), unknown_text(f)) if part)
     return sentence + (" " + extra if extra else "")
 
 
 def models_table(f: SurvivalForecast) -> pd.DataFrame:
     """Each model's chance and interval; with the status unknown, each coding of the open truce too."""
-    columns = ["Model", "Open truce coded as", "Endings counted", "Days in force", "Chance", "90% interval"]
+    columns = ["Model", "Open truce coded as", "Endings counted", "Days in force", "Chance", "90% interval",
+               "Without the cliff"]
     rows = []
     for m in f.models:
         for c in m.codings.itertuples():
             rows.append({"Model": m.model, "Open truce coded as": c.coding, "Endings counted": f"{c.events:,}",
                          "Days in force": f"{c.exposure:,}", "Chance": _pct(c.probability),
-                         "90% interval": _interval(c.low, c.high)})
+                         "90% interval": _interval(c.low, c.high), "Without the cliff": _pct(c.without_cliff)})
         if len(m.codings) > 1:
             rows.append({"Model": m.model, "Open truce coded as": "reported: still open; interval spans both codings",
                          "Endings counted": "", "Days in force": "", "Chance": _pct(m.probability),
-                         "90% interval": _interval(m.low, m.high)})
+                         "90% interval": _interval(m.low, m.high),
+                         "Without the cliff": _pct(float(m.codings["without_cliff"].iloc[0]))})
     return pd.DataFrame(rows, columns=columns)
+
+
+def cliff_method_text(f: SurvivalForecast) -> str:
+    """How a scheduled cliff enters the chance, with this forecast's numbers."""
+    cliff = f.cliff
+    if cliff is None:
+        return ""
+    prior_mean = hazard.SPIKE_PRIOR[0] / sum(hazard.SPIKE_PRIOR)
+    met = ", ".join(text.day(d) for d in cliff.met) or "none yet"
+    low, high = cliff.quantiles([(1 - f.interval) / 2, 1 - (1 - f.interval) / 2])
+    return (f"**Scheduled cliffs.** The truce's suspensions run to deadlines; on such a cliff the suspended "
+            "tariffs, export controls or port fees return unless something moves them. A cliff inside the horizon "
+            "is not a countdown score but a one-off chance that the truce ends around that date, on top of the "
+            f"daily chance. Before the data that chance is given a weak prior (mean {_pct(prior_mean)}, worth "
+            f"{sum(hazard.SPIKE_PRIOR):g} cliffs); each cliff a truce in force has met with a sourced outcome then "
+            f"counts, as an ending if a counted ending fell within {hazard.SPIKE_WINDOW_DAYS} days of it. Cliffs met "
+            f"by {text.day(f.as_of)}: {met}; {cliff.ended} with an ending near it. That puts the chance at "
+            f"{_pct(cliff.mean)} ({100 * f.interval:.0f}% interval {_interval(low, high)}). The truce's chance of "
+            "lasting is multiplied by one minus it, and the interval is taken over both uncertainties. A cliff that "
+            "passed with no sourced outcome is not counted either way; it widens the interval instead (below).")
 
 
 def method_text(f: SurvivalForecast) -> str:
@@ -122,6 +161,7 @@ def method_text(f: SurvivalForecast) -> str:
         f"(one standard deviation). The {100 * f.interval:.0f}% interval says where the chance lies with that "
         "probability given these few cases and the prior; more truces would narrow it.",
     ]
+    parts.append(cliff_method_text(f))
     if f.unknown_after is not None:
         parts.append(f"**Status not known.** After {text.day(f.unknown_after)} no source says whether the open truce "
                      "still holds. It is counted both ways: still open on the as-of date, and ended"

@@ -159,6 +159,61 @@ def test_the_forecast_on_3_dec_2026_measures_the_open_truce_on_that_day():
         assert 0 < m.low < m.probability < m.high < 1
     # Constant hazard: posterior Gamma(a0 + events, b0 + exposure), P = (b / (b + 90)) ** a.
     a, b = hazard.PRIOR_SHAPE + f.events, hazard.PRIOR_RATE_DAYS + f.exposure
-    assert f.model("constant hazard").probability == pytest.approx((b / (b + 90)) ** a)
+    constant = f.model("constant hazard")
+    assert constant.codings["without_cliff"].iloc[0] == pytest.approx((b / (b + 90)) ** a)
+    # The extended truce's cliff, 10 Jan 2027, lies inside the 90 days. Cliffs met with a sourced outcome: 12 Aug 2025
+    # and 10 Nov 2025 (both moved by extensions), 10 Nov 2026 (moved in September); none saw a breakdown within 14
+    # days. q ~ Beta(0.5 + 0, 1.5 + 3) = Beta(0.5, 4.5), mean 0.1, so the chance is 90% of the daily-hazard one.
+    assert f.cliff.cliff == pd.Timestamp("2027-01-10") and len(f.cliff.met) == 3 and f.cliff.ended == 0
+    assert constant.probability == pytest.approx((b / (b + 90)) ** a * 0.9)
     # A scheduled expiry passed with no sourced outcome: both codings are shown.
     assert f.unknown_after is not None and len(f.model("constant hazard").codings) == 2
+
+
+# --- The scheduled cliff as a spike -------------------------------------------------------------------------------
+
+def _cliff_case():
+    """Two truces: A (day 0-100) broke down 5 days after its day-95 cliff; B (from day 200) met a cliff on day 290."""
+    day = pd.Timestamp("2020-01-01")
+    d = lambda n: day + pd.Timedelta(days=n)  # noqa: E731
+    truces = pd.DataFrame({"truce_id": ["a", "b"], "name": ["A", "B"], "start": [d(0), d(200)], "end": [d(100), pd.NaT],
+                           "ended_by": ["escalation", "open"]})
+    commitments = pd.DataFrame({
+        "commitment_id": ["a-susp", "b-susp", "b-ext"], "announced": [d(0), d(200), d(280)],
+        "metric": ["tariff_suspension"] * 3, "deadline": [d(95), d(290), d(400)],
+        "supersedes": [None, None, "b-susp"], "source_id": ["s"] * 3})
+    return truces, commitments, d
+
+
+def test_a_cliff_spike_counts_the_cliffs_met_and_the_endings_near_them():
+    truces, commitments, d = _cliff_case()
+    table = survival.spells(truces, d(300))
+    # Met: day 95 (A broke down 5 days later: an ending near it) and day 290 (moved by the extension known on day 280).
+    cliff = hazard.spike(commitments, table, d(300), horizon_days=120, through=d(250))
+    assert cliff.met == (d(95), d(290)) and cliff.ended == 1
+    # Beta(0.5 + 1, 1.5 + 1): mean 1.5 / 4.
+    assert (cliff.a, cliff.b) == (1.5, 2.5) and cliff.mean == pytest.approx(0.375)
+    # The extension's day-400 deadline lies inside 120 days of day 300, so the spike applies; not inside 90.
+    assert cliff.cliff == d(400) and cliff.applies
+    assert not hazard.spike(commitments, table, d(300), horizon_days=90, through=d(250)).applies
+
+
+def test_a_cliff_with_no_sourced_outcome_is_not_counted():
+    truces, commitments, d = _cliff_case()
+    commitments = commitments[commitments["commitment_id"] != "b-ext"]  # nothing moved day 290
+    table = survival.spells(truces, d(300))
+    # The evidence ends on day 250: day 290 passed unsourced and counts neither way.
+    assert hazard.spike(commitments, table, d(300), 90, through=d(250)).met == (d(95),)
+    assert hazard.spike(commitments, table, d(300), 90, through=d(295)).met == (d(95), d(290))
+
+
+def test_the_spike_multiplies_the_chance_and_widens_its_interval():
+    truces, commitments, d = _cliff_case()
+    with_cliff = hazard.fit(truces, d(300), 120, commitments=commitments, through=d(250))
+    without = hazard.fit(truces, d(300), 120)
+    for name in ("constant hazard", "Weibull"):
+        m, base = with_cliff.model(name), without.model(name)
+        assert m.codings["without_cliff"].iloc[0] == pytest.approx(base.probability)
+        assert m.probability == pytest.approx(base.probability * (1 - 0.375), rel=1e-9 if name == "constant hazard" else 1e-6)
+        assert m.low < base.low and m.high <= base.high
+    assert without.cliff is None and with_cliff.cliff.applies
