@@ -47,3 +47,10 @@ def record(name: str, value):
         raise ValueError(f"record: {name!r} is not a lower_snake_case name")
     runlog.record(recorded={name: _plain(name, value)})
     return value
+
+
+def record_all(values: dict) -> dict:
+    """Record every ``name: value`` of ``values`` (a report's headline values, built by its views module)."""
+    for name, value in values.items():
+        record(name, value)
+    return values

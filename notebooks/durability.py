@@ -46,6 +46,7 @@ from analysis.views import probability
 from analysis.views import durability as durability_report
 from analysis.views import text
 from analysis.views.text import md
+from analysis.headline import record_all
 
 charts.use_report_style()
 weights = durability.Weights(commitments=weight_commitments, events=weight_events, tariffs=weight_tariffs,
@@ -66,6 +67,9 @@ md(probability.headline_text(d.forecast))
 
 # %%
 md(durability_report.headline_text(d))
+
+# %%
+record_all(durability_report.headline_values(d));
 
 # %%
 text.table(dates.series_table(d.dates))
@@ -154,11 +158,30 @@ md(durability_report.backtest_span_text(d))
 # %%
 durability_report.backtest_chart(d)
 
-# %%
-md(durability_report.backtest_text(d.check, warning_months, reference_months))
+# %% [markdown]
+# ## Backtest: the chance month by month, scored
+#
+# The chance the truce in force lasts another N days, forecast at every month end from only what was knowable then,
+# with its 90% interval; each point is coloured by what happened. Its data (the CSV link under the chart) are the
+# published forecast vintages.
 
 # %%
-text.table(durability_report.check_table(d))
+durability_report.forecasts_chart(d)
+
+# %%
+md(durability_report.scores_text(d))
+
+# %%
+text.table(durability_report.scores_table(d))
+
+# %% [markdown]
+# ## Backtest: did the readings fall before breakdowns?
+
+# %%
+md(durability_report.warnings_text(d))
+
+# %%
+text.table(durability_report.warnings_table(d))
 
 # %% [markdown]
 # ## How the chance is estimated

@@ -71,6 +71,7 @@ import pandas as pd
 from analysis.data import evidence
 from analysis.domain import commitments as cm
 from analysis.domain import hazard
+from analysis.domain import scoring
 from analysis.domain import survival as history
 from analysis.data import series as obs
 from analysis.domain import tariffs as tf
@@ -776,6 +777,7 @@ class Settings:
     horizon_days: int
     expiry_scale_days: int
     commitment_series: str
+    probability_days: int  # N of the headline chance, forecast at every month end of the backtest too
 
 
 @dataclass(frozen=True)
@@ -794,6 +796,7 @@ class Snapshot:
     cliff: pd.DataFrame  # the suspensions due first after as_of (commitments.next_cliff)
     extended: pd.DataFrame  # extensions known on as_of (commitments.extensions)
     reading: Reading  # the published index (index), its bounds and the coverage rule's verdict
+    moot: frozenset  # suspensions whose measure no longer stands on as_of (tariffs.moot_suspensions)
 
     @property
     def scores(self) -> dict:
@@ -831,9 +834,23 @@ def snapshot(frames: Frames, as_of, settings: Settings) -> Snapshot:
         "base_rate": base,
     }
     read = reading({k: c.score for k, c in components.items()}, settings.weights)
+    moot = frozenset(tf.moot_suspensions(frames.commitments, frames.tariffs, as_of))
     return Snapshot(as_of, components, read.value, truce, measured, view, rate, through, unknown_after,
-                    cm.next_cliff(frames.commitments, as_of, moot=tf.moot_suspensions(frames.commitments, frames.tariffs, as_of)),
-                    extended, read)
+                    cm.next_cliff(frames.commitments, as_of, moot=moot), extended, read, moot)
+
+
+def snapshot_forecast(frames: Frames, snap: Snapshot, horizon_days: int) -> hazard.SurvivalForecast:
+    """The chance that the truce in force on the snapshot's date lasts another ``horizon_days``.
+
+    It reads what the snapshot knew (where the evidence ended, whether the
+    truce's status was known, the moot suspensions), so the headline on
+    ``as_of`` and each month end of the backtest follow the same rules.
+    """
+    moved = frozenset(snap.extended["old_deadline"])
+    unsourced = history.unsourced_expiries(frames.expiries, snap.as_of, snap.through, moved)
+    return hazard.fit(frames.truces, snap.as_of, horizon_days, snap.unknown_after, "breakdown", unsourced=unsourced,
+                      first=history.first_truce(frames.truces), commitments=frames.commitments, through=snap.through,
+                      moot=snap.moot, moved=moved)
 
 
 def month_ends(start, as_of) -> pd.DatetimeIndex:
@@ -854,24 +871,41 @@ def backtest(frames: Frames, start, as_of, settings: Settings) -> pd.DataFrame:
         ``date``, ``index`` (the published value; NaN when the coverage rule
         withholds it), ``low`` and ``high`` (the bounds), ``share`` (the
         weight missing), one column per component score, ``components`` (how
-        many had data) and ``truce`` (a truce with no recorded end was on record that day).
+        many had data), ``truce`` (a truce with no recorded end was on record that day), and the
+        forecast made that day (NaN with no truce in force): ``truce_id``, ``probability`` with its
+        interval ``p_low`` and ``p_high`` (the headline model: constant hazard with the cliff spike),
+        ``weibull`` (with the spike) and ``no_cliff`` (constant hazard alone).
     """
-    rows = [month_row(snapshot(frames, date, settings)) for date in month_ends(start, as_of)]
+    rows = [month_row(frames, snapshot(frames, date, settings), settings) for date in month_ends(start, as_of)]
     frame = pd.DataFrame(rows, columns=BACKTEST_COLUMNS)
-    return frame.astype({k: "float64" for k in ["index", "low", "high", "share", *COMPONENTS]})
+    return frame.astype({k: "float64" for k in ["index", "low", "high", "share", *COMPONENTS, *FORECAST_COLUMNS]})
 
 
-BACKTEST_COLUMNS = ["date", "index", "low", "high", "share", *COMPONENTS, "components", "truce"]
+FORECAST_COLUMNS = ["probability", "p_low", "p_high", "weibull", "no_cliff"]
+BACKTEST_COLUMNS = ["date", "index", "low", "high", "share", *COMPONENTS, "components", "truce", "truce_id",
+                    *FORECAST_COLUMNS]
 
 
-def month_row(snap: Snapshot) -> dict:
-    """One row of :func:`backtest` from a snapshot."""
+def month_row(frames: Frames, snap: Snapshot, settings: Settings) -> dict:
+    """One row of :func:`backtest` from a snapshot: the index, its components and the forecast made that day."""
     r = snap.reading
     row = {"date": snap.as_of, "index": r.value, "low": r.low, "high": r.high, "share": r.share}
     row.update({k: c.score for k, c in snap.components.items()})
     row["components"] = sum(c.score is not None for c in snap.components.values())
     row["truce"] = snap.truce is not None
+    in_force = snap.truce is not None  # the same open truce the forecast would find; none, no forecast to make
+    row.update(forecast_row(snapshot_forecast(frames, snap, settings.probability_days) if in_force else None))
     return row
+
+
+def forecast_row(f: hazard.SurvivalForecast | None) -> dict:
+    """The forecast columns of a backtest row (None where no truce was in force)."""
+    if f is None or not f.in_force:
+        return {"truce_id": None, **dict.fromkeys(FORECAST_COLUMNS)}
+    const, weibull = f.model("constant hazard"), f.model("Weibull")
+    return {"truce_id": f.current["truce_id"], "probability": const.probability, "p_low": const.low,
+            "p_high": const.high, "weibull": weibull.probability,
+            "no_cliff": float(const.codings["without_cliff"].iloc[0])}
 
 
 @dataclass(frozen=True)
@@ -914,7 +948,7 @@ def series_variants(frames: Frames, as_of, settings: Settings) -> dict:
     # The series as set comes first, so a tie between ends of the range names it.
     for series in dict.fromkeys([settings.commitment_series, *cm.SERIES]):
         varied = Settings(settings.weights, settings.event_window_days, settings.horizon_days,
-                          settings.expiry_scale_days, series)
+                          settings.expiry_scale_days, series, settings.probability_days)
         out[series] = snapshot(frames, as_of, varied).scores
     return out
 
@@ -926,42 +960,33 @@ def breakdowns(truces: pd.DataFrame, start, as_of) -> pd.DataFrame:
     return ended[["truce_id", "name", "end", "source_id"]].sort_values("end").reset_index(drop=True)
 
 
-def warning_check(series: pd.DataFrame, ends: pd.DataFrame, warning_months: int = 3,
-                  reference_months: int = 6) -> pd.DataFrame:
-    """Did the index fall before each breakdown?
+# A fall: a month-end reading at least this far below its reference in the same truce (index points, or
+# percentage points of the chance). A stated threshold, not a fitted one: with two breakdowns nothing can be fitted.
+FALL_POINTS = 5.0
+# The forecasts the backtest scores, reader's name -> backtest column; the last two are the baselines.
+SCORED = {
+    "the headline chance (constant hazard with the cliff spike)": "probability",
+    "Weibull with the cliff spike": "weibull",
+    "baseline: constant hazard, no cliff spike": "no_cliff",
+    "baseline: climatology": "climatology",
+}
+# The readings whose falls are classified as hits, misses and false alarms, reader's name -> column.
+SIGNALS = {"the chance": "chance", "the index": "index"}
 
-    For each breakdown date ``b``: the *lead level* is the mean index at the
-    month ends from ``b - warning_months`` to ``b - 1 month``; the *reference
-    level* is the index at the last month end on or before
-    ``b - reference_months``. The verdict is ``fell``, ``rose`` or
-    ``unchanged``, or ``not computable`` when either level is missing.
 
-    Returns
-    -------
-    DataFrame
-        ``name``, ``end``, ``lead_dates``, ``lead``, ``reference_date``,
-        ``reference``, ``change``, ``verdict``, ``components`` (the components
-        with data in the lead window).
-    """
-    rows = []
-    for b in ends.itertuples():
-        lo, hi = b.end - pd.DateOffset(months=warning_months), b.end - pd.DateOffset(months=1)
-        lead_rows = series[(series["date"] >= lo) & (series["date"] <= hi)]
-        lead = lead_rows["index"].mean() if lead_rows["index"].notna().any() else None
-        before = series[series["date"] <= b.end - pd.DateOffset(months=reference_months)]
-        ref_date = before["date"].iloc[-1] if len(before) else None
-        ref = before["index"].iloc[-1] if len(before) and pd.notna(before["index"].iloc[-1]) else None
-        if lead is None or ref is None:
-            verdict, change = "not computable", None
-        else:
-            change = lead - ref
-            verdict = "fell" if change < 0 else ("rose" if change > 0 else "unchanged")
-        present = [k for k in COMPONENTS if k in lead_rows and lead_rows[k].notna().any()]
-        rows.append({"name": b.name, "end": b.end, "lead_dates": list(lead_rows["date"]), "lead": lead,
-                     "reference_date": ref_date, "reference": ref, "change": change, "verdict": verdict,
-                     "components": present})
-    return pd.DataFrame(rows, columns=["name", "end", "lead_dates", "lead", "reference_date", "reference", "change",
-                                       "verdict", "components"])
+def scored_series(series: pd.DataFrame, truces: pd.DataFrame, as_of, horizon_days: int,
+                  unknown_after=None) -> pd.DataFrame:
+    """The backtest with each month's ``outcome`` and the ``climatology`` baseline, and the chance in percent."""
+    out = scoring.outcomes(truces, series["date"], as_of, horizon_days, unknown_after=unknown_after)
+    scored = series.assign(outcome=out["outcome"].to_numpy(), chance=100 * series["probability"])
+    scored["climatology"] = scoring.climatology(scored, horizon_days).where(scored["truce_id"].notna())
+    return scored
+
+
+def warnings(series: pd.DataFrame, ends: pd.DataFrame, as_of, warning_months: int, reference_months: int) -> dict:
+    """Hits, misses and false alarms of each signal (:data:`SIGNALS`): name -> (verdicts, false alarms)."""
+    return {name: scoring.classify(series, column, ends, as_of, warning_months, reference_months, FALL_POINTS)
+            for name, column in SIGNALS.items()}
 
 
 def check_parameters(*, as_of: str, probability_days: int, weight_commitments: float, weight_events: float,
@@ -1007,7 +1032,8 @@ class Dashboard:
     frames: Frames
     series: pd.DataFrame
     breakdowns: pd.DataFrame
-    check: pd.DataFrame
+    warnings: dict  # signal -> (hits and misses per breakdown, false alarms): scoring.classify
+    brier: list  # scoring.Score per forecast in SCORED
     backtest_from: pd.Timestamp
     timeline_days: int
     specification: pd.DataFrame  # specification_range over the soybean series, missing-data rules and weight grid
@@ -1018,6 +1044,8 @@ class Dashboard:
     record_end: pd.Timestamp | None  # where the whole record's evidence ends, on the day the page is compiled
     backtest_auto: bool  # backtest_from was "auto"
     forecast: hazard.SurvivalForecast  # the headline: the chance the truce in force lasts another N days
+    warning_months: int  # the run-up before a breakdown the backtest reads
+    reference_months: int  # how far back, in the same truce, a reading's reference lies
 
     @property
     def last_ended(self) -> pd.Series | None:
@@ -1064,8 +1092,9 @@ def compute(*, as_of: str, weights: Weights, event_window_days: int, horizon_day
         First month of the backtest: an ISO date on or before ``as_of``, or
         ``"auto"`` (:func:`resolve_backtest_from`).
     warning_months, reference_months : int
-        The backtest compares the index 1 to ``warning_months`` months before
-        each breakdown with its level ``reference_months`` before it.
+        The backtest looks for a fall of the chance and of the index in the ``warning_months``
+        month ends before each breakdown, against the reading ``reference_months`` earlier in
+        the same truce (:func:`analysis.domain.scoring.classify`).
     probability_days : int
         ``N`` of the headline: the chance the truce in force lasts another ``N`` days
         (:func:`analysis.domain.hazard.forecast`).
@@ -1080,11 +1109,14 @@ def compute(*, as_of: str, weights: Weights, event_window_days: int, horizon_day
     as_of_ts = obs.resolve_as_of(as_of)
     dates = evidence.report_dates(evidence_keys(commitment_series), as_of_ts, frames.by_name)
     start = resolve_backtest_from(backtest_from, as_of_ts, frames.truces)
-    settings = Settings(checked, event_window_days, horizon_days, expiry_scale_days, commitment_series)
+    settings = Settings(checked, event_window_days, horizon_days, expiry_scale_days, commitment_series,
+                        probability_days)
     now = snapshot(frames, as_of_ts, settings)
     series = backtest(frames, start, as_of_ts, settings)
     ends = breakdowns(frames.truces, start, as_of_ts)
-    check = warning_check(series, ends, warning_months, reference_months)
+    series = scored_series(series, frames.truces, as_of_ts, probability_days, now.unknown_after)
+    signals = warnings(series, ends, as_of_ts, warning_months, reference_months)
+    brier = scoring.scores(series, SCORED)
     specs = specification_range(series_variants(frames, as_of_ts, settings), checked)
     # The last full reading is only shown when the index is withheld; searching back costs snapshots.
     floor = resolve_backtest_from(AUTO, as_of_ts, frames.truces)
@@ -1097,10 +1129,9 @@ def compute(*, as_of: str, weights: Weights, event_window_days: int, horizon_day
     cited |= set(now.expiries["source_id"])
     sources = frames.sources[frames.sources["source_id"].isin(cited)].sort_values("source_id").reset_index(drop=True)
     record_end = frames.evidence_through(max(dates.compiled, as_of_ts), evidence_keys(commitment_series))
-    return Dashboard(as_of_ts, settings, now, frames, series, ends, check, start, timeline_days, specs, last_full,
-                     sources, dates,
-                     history.first_truce(frames.truces), record_end, backtest_from == AUTO,
-                     hazard.forecast(as_of=as_of_ts.strftime("%Y-%m-%d"), horizon_days=probability_days))
+    return Dashboard(as_of_ts, settings, now, frames, series, ends, signals, brier, start, timeline_days, specs,
+                     last_full, sources, dates, history.first_truce(frames.truces), record_end, backtest_from == AUTO,
+                     snapshot_forecast(frames, now, probability_days), warning_months, reference_months)
 
 
 def resolve_backtest_from(backtest_from: str, as_of: pd.Timestamp, truces: pd.DataFrame) -> pd.Timestamp:

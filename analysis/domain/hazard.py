@@ -318,18 +318,19 @@ def cliff_dates(commitments: pd.DataFrame, as_of) -> pd.Series:
 
 
 def spike(commitments: pd.DataFrame, spell_table: pd.DataFrame, as_of, horizon_days: int, through=None,
-          moot=frozenset(), prior: tuple = SPIKE_PRIOR, window_days: int = SPIKE_WINDOW_DAYS) -> Spike:
+          moot=frozenset(), prior: tuple = SPIKE_PRIOR, window_days: int = SPIKE_WINDOW_DAYS, moved=None) -> Spike:
     """The cliff spike on ``as_of``: ``q``'s posterior from the cliffs met so far, and the cliff ahead if any.
 
     A cliff counts as *met* when a truce was in force on it and its outcome is
     sourced by ``as_of``: the deadline is on or before ``through`` (where the
     evidence ends), an extension known then moved it, or a counted ending fell
     within ``window_days`` of it. A cliff that passed with no sourced outcome
-    is not counted either way (it widens the main interval instead).
+    is not counted either way (it widens the main interval instead). ``moved``:
+    the deadlines extensions known on ``as_of`` replaced, when already at hand.
     """
     as_of = pd.Timestamp(as_of)
     dates = cliff_dates(commitments, as_of)
-    moved = set(cm.extensions(commitments, as_of)["old_deadline"])
+    moved = set(cm.extensions(commitments, as_of)["old_deadline"]) if moved is None else set(moved)
     window = pd.Timedelta(days=window_days)
     ends = spell_table.loc[spell_table["observed"], "until"]
     met, ended = [], 0
@@ -357,12 +358,14 @@ def with_spike(chances, weights, cliff: Spike, interval: float = INTERVAL, mean:
     ``mean``, when given, is the chances' exact posterior mean (the grid's own mean otherwise).
     """
     c, w = np.asarray(chances, float).ravel(), np.asarray(weights, float).ravel()
+    base = float((c * w).sum() / w.sum()) if mean is None else mean
+    if len(c) > SPIKE_GRID:  # a large grid posterior (Weibull) is first summarised by equal-probability points
+        c, w = weighted_quantiles(c, w, _grid()), np.full(SPIKE_GRID, 1 / SPIKE_GRID)
     keep = 1 - cliff.quantiles(_grid())
     product = c[:, None] * keep[None, :]
     weight = np.repeat(w / w.sum(), len(keep)) / len(keep)
     tail = (1 - interval) / 2
     low, high = weighted_quantiles(product.ravel(), weight, [tail, 1 - tail])
-    base = float((c * w).sum() / w.sum()) if mean is None else mean
     return base * (1 - cliff.mean), float(low), float(high)
 
 
@@ -397,7 +400,7 @@ def ended_at_unknown(table: pd.DataFrame, unknown_after) -> pd.DataFrame | None:
 def fit(truces: pd.DataFrame, as_of, horizon_days: int, unknown_after=None, ending: str = "breakdown",
         prior: Prior = Prior(), unsourced: pd.DataFrame | None = None, first: pd.Series | None = None,
         shapes=None, scales=None, commitments: pd.DataFrame | None = None, through=None,
-        moot=frozenset()) -> SurvivalForecast:
+        moot=frozenset(), moved=None) -> SurvivalForecast:
     """The forecast from loaded truces; :func:`forecast` loads the data and finds ``unknown_after``.
 
     The spells are always taken with the open truce censored at ``as_of``
@@ -411,7 +414,8 @@ def fit(truces: pd.DataFrame, as_of, horizon_days: int, unknown_after=None, endi
     table = survival.spells(truces, as_of, None, ending)
     now = survival.current(table)
     events, exposure = int(table["observed"].sum()), int(table["duration"].sum())
-    cliff = None if commitments is None else spike(commitments, table, as_of, horizon_days, through, moot)
+    cliff = None if commitments is None else spike(commitments, table, as_of, horizon_days, through, moot,
+                                                   moved=moved)
     models = ()
     if now is not None:
         age = int(now["duration"])

@@ -17,8 +17,8 @@ from analysis.domain import commitments as cm
 from analysis.views import text
 from analysis.views.charts import PALETTE
 from analysis.domain import survival as history
-from analysis.domain.durability import (COMMITMENT_METHOD, COMPONENTS, DIRECTION, MAX_MISSING_WEIGHT_SHARE,
-                                        MISSING_RULES, WEIGHT_FACTORS, AUTO, Dashboard, Phrase, recent_events,
+from analysis.domain.durability import (COMMITMENT_METHOD, COMPONENTS, DIRECTION, FALL_POINTS,
+                                        MAX_MISSING_WEIGHT_SHARE, MISSING_RULES, WEIGHT_FACTORS, AUTO, Dashboard, Phrase, recent_events,
                                         resolve_backtest_from, weight_shares)
 from analysis.views import charts
 
@@ -144,6 +144,18 @@ def headline_text(d: Dashboard) -> str:
         lead += (f" The strongest component is *{best.label.lower()}* ({best.score:.0f}), the weakest "
                  f"*{worst.label.lower()}* ({worst.score:.0f}).")
     return lead
+
+
+def headline_values(d: Dashboard) -> dict:
+    """The dashboard's values a build records: the chance, the index under the coverage rule and each component."""
+    from analysis.views import probability
+
+    r = d.now.reading
+    values = probability.headline_values(d.forecast)
+    values.update({"index": None if not r.published else round(r.value), "index_low": round(r.low),
+                   "index_high": round(r.high)})
+    values.update({f"component_{k}": None if c.score is None else round(c.score) for k, c in d.now.components.items()})
+    return values
 
 
 def components_table(d: Dashboard) -> pd.DataFrame:
@@ -486,55 +498,127 @@ def expiry_text(d: Dashboard) -> str:
     return "\n".join(lines)
 
 
-def backtest_text(check: pd.DataFrame, warning_months: int, reference_months: int) -> str:
-    """Say whether the index fell before each breakdown, computed from :func:`warning_check`."""
-    from analysis.views import text
+def _months(n: int) -> str:
+    return f"{n} month end" + ("" if n == 1 else "s")
 
-    if check.empty:
-        return "No truce broke down within the backtest period, so there is nothing to test."
-    counts = check["verdict"].value_counts()
-    n = len(check)
-    summary = (f"**The index fell before {counts.get('fell', 0)} of the {n} breakdowns** in the backtest, rose before "
-               f"{counts.get('rose', 0)}, was unchanged before {counts.get('unchanged', 0)} and could not be compared "
-               f"for {counts.get('not computable', 0)}. Each comparison takes the mean index at the month ends 1 to "
-               f"{warning_months} months before the breakdown against its level {reference_months} months before it.")
-    lines = [summary, ""]
-    for r in check.itertuples():
-        name = html.escape(r.name)
-        having = ", ".join(COMPONENTS[k].lower() for k in r.components) or "none"
-        if r.verdict == "not computable":
-            why = (f"the coverage rule withheld the index at the month ends before it ({having} had data)"
-                   if r.lead is None and r.components
-                   else "the index has no value at the month ends before it" if r.lead is None
-                   else f"the index has no value on {text.day(r.reference_date)}" if r.reference_date is not None
-                   else "the backtest does not reach that far back")
-            lines.append(f"- {name} (broke down {text.day(r.end)}): **not computable**, because {why}.")
-            continue
-        lines.append(f"- {name} (broke down {text.day(r.end)}): the index averaged {r.lead:.1f} in the run-up against "
-                     f"{r.reference:.1f} on {text.day(r.reference_date)}, so it **{r.verdict}**"
-                     + (f" by {abs(r.change):.1f} points" if r.change else "")
-                     + f". Components with data in the run-up: {having}.")
-    lines.append("")
-    lines.append(f"With {n} breakdown{'s' if n != 1 else ''} to test, this is a description of what happened, not evidence "
-                 "that the index predicts breakdowns.")
+
+def scores_table(d: Dashboard) -> pd.DataFrame:
+    """The Brier score of each monthly forecast and of the two baselines, over the month ends with a known outcome."""
+    rows = []
+    climatology = next((s.brier for s in d.brier if s.forecast == "baseline: climatology"), None)
+    for s in d.brier:
+        skill = ("" if s.brier is None or not climatology else f"{1 - s.brier / climatology:+.2f}")
+        rows.append({"Forecast": s.forecast, "Month ends scored": f"{s.months:,}",
+                     "Of which the truce ended within the horizon": f"{s.endings:,}",
+                     "Brier score (0 is perfect)": "n/a" if s.brier is None else f"{s.brier:.3f}",
+                     "Skill against climatology": skill})
+    return pd.DataFrame(rows, columns=["Forecast", "Month ends scored", "Of which the truce ended within the horizon",
+                                       "Brier score (0 is perfect)", "Skill against climatology"])
+
+
+def scores_text(d: Dashboard) -> str:
+    """What the Brier scores say, and what so few cases can and cannot show."""
+    n = d.settings.probability_days
+    scored = {s.forecast: s for s in d.brier}
+    head = next(iter(scored.values()), None)
+    if head is None or head.months == 0:
+        return (f"No month end in the backtest has a known outcome yet (a truce in force and {n} days passed, or a "
+                "breakdown), so no forecast can be scored.")
+    best = min((s for s in d.brier if s.brier is not None), key=lambda s: s.brier)
+    lines = [
+        f"Every month end with a truce in force, the chance that it lasts another {n} days was forecast from only "
+        f"what was knowable then, and scored once the outcome was known: {_months(head.months)}, in "
+        f"{head.endings} of which the truce broke down within the {n} days. The lowest (best) Brier score is "
+        f"{best.brier:.3f}, from {html.escape(best.forecast)}.",
+        "",
+        f"**What this can show.** Whether the forecasts were roughly calibrated on the cases there are. **What it "
+        f"cannot.** With only {len(d.breakdowns)} breakdown{'s' if len(d.breakdowns) != 1 else ''} (behind the "
+        f"{head.endings} scored month ends that saw one), and months of the same truce far from independent, differences "
+        "between the scores are within chance: the backtest cannot rank the models, only catch one that is badly "
+        "off. The monthly forecasts are published with this page (the data of the chart above) so that later "
+        "editions can score them as outcomes arrive.",
+    ]
     return "\n".join(lines)
 
 
-def check_table(d: Dashboard) -> pd.DataFrame:
-    """The numbers behind the backtest statement."""
-    from analysis.views import text
+def warnings_table(d: Dashboard) -> pd.DataFrame:
+    """For each signal and breakdown: the run-up read, the falls found, and the verdict; then the false alarms."""
+    rows = []
+    for signal, (verdicts, alarms) in d.warnings.items():
+        for v in verdicts.itertuples():
+            rows.append({"Signal": signal, "Breakdown": f"{html.escape(v.name)} ({text.day(v.end)})",
+                         "Run-up month ends read": ", ".join(text.day(x) for x in v.run_up) or "none in the truce",
+                         "Fell on": ", ".join(text.day(x) for x in v.fell_on) or "none",
+                         "Verdict": v.verdict})
+        rows.append({"Signal": signal, "Breakdown": "false alarms (a fall with no breakdown within the window)",
+                     "Run-up month ends read": "", "Fell on": ", ".join(text.day(x) for x in alarms["date"]) or "none",
+                     "Verdict": f"{len(alarms)}"})
+    return pd.DataFrame(rows, columns=["Signal", "Breakdown", "Run-up month ends read", "Fell on", "Verdict"])
 
-    c = d.check
-    fmt = (lambda v: "n/a" if v is None or pd.isna(v) else f"{v:.1f}")
-    return pd.DataFrame({
-        "Truce": c["name"],
-        "Broke down": c["end"].map(text.day),
-        "Run-up month ends": [", ".join(text.day(x) for x in dates) or "none" for dates in c["lead_dates"]],
-        "Index in the run-up (mean)": c["lead"].map(fmt),
-        "Reference month end": c["reference_date"].map(lambda x: text.day(x) if x is not None and pd.notna(x) else "n/a"),
-        "Index then": c["reference"].map(fmt),
-        "Verdict": c["verdict"],
+
+def warnings_text(d: Dashboard) -> str:
+    """Hits, misses and false alarms of the chance and of the index, counted, with the rule in words."""
+    w, r = d.warning_months, d.reference_months
+    if d.breakdowns.empty:
+        lead = "No truce broke down within the backtest period, so there is no breakdown to warn of."
+    else:
+        parts = []
+        for signal, (verdicts, alarms) in d.warnings.items():
+            counts = verdicts["verdict"].value_counts()
+            parts.append(f"{signal}: {counts.get('hit', 0)} hit{'s' if counts.get('hit', 0) != 1 else ''}, "
+                         f"{counts.get('miss', 0)} miss{'es' if counts.get('miss', 0) != 1 else ''}, "
+                         f"{counts.get('not computable', 0)} not computable, "
+                         f"{len(alarms)} false alarm{'s' if len(alarms) != 1 else ''}")
+        lead = f"**Before the {len(d.breakdowns)} breakdowns in the backtest** — " + "; ".join(parts) + "."
+    rule = (f"A *fall* is a month-end reading at least {FALL_POINTS:g} points below the reading {r} months earlier "
+            "in the same truce (or the truce's first reading, if it is younger). A breakdown is a *hit* when a fall "
+            f"came in the {w} month ends before it, a *miss* when there were readings and none fell, and *not "
+            "computable* without a reading in the run-up or a reference in the same truce: a reading from an earlier "
+            f"truce is never the reference. A fall with no breakdown in the {w} months after it is a *false alarm*, "
+            "counted once those months have passed.")
+    return lead + "\n\n" + rule
+
+
+def forecasts_frame(d: Dashboard) -> pd.DataFrame:
+    """The monthly forecasts as published: date, truce, chance and interval, baselines and outcome (ISO dates)."""
+    f = d.series[d.series["truce_id"].notna()]
+    out = pd.DataFrame({
+        "month_end": f["date"].dt.strftime("%Y-%m-%d"), "truce_id": f["truce_id"],
+        "horizon_days": d.settings.probability_days,
+        "chance": f["probability"].round(4), "chance_low": f["p_low"].round(4), "chance_high": f["p_high"].round(4),
+        "weibull": f["weibull"].round(4), "no_cliff": f["no_cliff"].round(4), "climatology": f["climatology"].round(4),
+        "outcome": f["outcome"].map(lambda v: "pending" if pd.isna(v) else ("lasted" if v == 1 else "ended")),
     })
+    return out.reset_index(drop=True)
+
+
+def forecasts_chart(d: Dashboard):
+    """The chance forecast at each month end, its 90% interval as a band, and what happened.
+
+    Its data, published beside the page as CSV, are the monthly forecast vintages later editions can score.
+    """
+    frame = forecasts_frame(d)
+    if frame.empty:
+        return charts.no_chart("no truce was in force at any month end of the backtest, so no chance was forecast.")
+    frame = frame.assign(chance_pct=100 * frame["chance"], low_pct=100 * frame["chance_low"],
+                         high_pct=100 * frame["chance_high"])
+    x = alt.X("month_end:T", title=None, scale=alt.Scale(domain=[d.backtest_from.isoformat(), d.as_of.isoformat()]))
+    y = alt.Y("chance_pct:Q", title=f"Chance of lasting {d.settings.probability_days} more days (%)",
+              scale=alt.Scale(domain=[0, 100]))
+    # Each truce is drawn as its own stretch of line (detail), so no line joins two truces across a gap.
+    band = alt.Chart(frame).mark_area(color="#9dbbd6", opacity=0.35).encode(
+        x=x, y="low_pct:Q", y2="high_pct:Q", detail="truce_id:N")
+    line = alt.Chart(frame).mark_line(strokeWidth=2, color="#4c78a8").encode(x="month_end:T", y=y, detail="truce_id:N")
+    points = alt.Chart(frame).mark_point(filled=True, size=40).encode(
+        x="month_end:T", y="chance_pct:Q",
+        color=alt.Color("outcome:N", title="What happened",
+                        scale=alt.Scale(domain=["lasted", "ended", "pending"], range=["#59a14f", "#c0504d", "#aaaaaa"])),
+        tooltip=[alt.Tooltip("month_end:T", title="Month end"), alt.Tooltip("truce_id:N", title="Truce"),
+                 alt.Tooltip("chance_pct:Q", format=".0f", title="Chance (%)"),
+                 alt.Tooltip("low_pct:Q", format=".0f", title="90% low"),
+                 alt.Tooltip("high_pct:Q", format=".0f", title="90% high"),
+                 alt.Tooltip("outcome:N", title="Outcome")])
+    return alt.layer(band, line, points).properties(width=640, height=260)
 
 
 def backtest_frame(d: Dashboard) -> pd.DataFrame:
@@ -652,7 +736,21 @@ def method_text(d: Dashboard) -> str:
         f"other weights scaled up); and a grid of weights, each multiplied by "
         f"{', '.join(f'{f:g}' for f in WEIGHT_FACTORS)} independently of the others. All the weight sets are applied "
         "in one matrix product. The range is the lowest and highest value, each with the specification that gives it.",
+        "",
+        signals_text(d),
     ])
+
+
+def signals_text(d: Dashboard) -> str:
+    """Why the index's evidence is shown beside the chance as signals and does not move it."""
+    return (
+        "**Why the other evidence sits beside the chance, not inside it.** The chance comes from how long truces "
+        f"have lasted ({d.forecast.events} counted endings so far) and from the scheduled cliffs. Purchases, events "
+        "and tariffs could in principle move the daily hazard up or down by a multiplier, but a multiplier has to be "
+        "estimated, and with this few endings any estimate would be a guess dressed as a number. Averaging the "
+        "chance with the 0-100 index would mix a probability with a score of another kind. So the components are "
+        "shown as *signals*: read them beside the chance, as reasons it could be too high or too low, and watch the "
+        "backtest for whether their falls have come before breakdowns.")
 
 
 def gaps_text(d: Dashboard) -> str:

@@ -95,6 +95,26 @@ def headline_text(f: SurvivalForecast) -> str:
     return sentence + (" " + extra if extra else "")
 
 
+def status_sentence(f: SurvivalForecast) -> str:
+    """One plain sentence for the site index: the chance and its interval, or why there is none."""
+    if not f.in_force:
+        return no_truce_text(f)
+    const = f.model("constant hazard")
+    return (f"{_pct(const.probability)} chance ({100 * f.interval:.0f}% interval {_interval(const.low, const.high)}) "
+            f"that the {html.escape(f.current['name'])} lasts another {_count(f.horizon_days, 'day')}.")
+
+
+def headline_values(f: SurvivalForecast) -> dict:
+    """The forecast's values a build records (:func:`analysis.headline.record_all`), rounded as the page shows them."""
+    if not f.in_force:
+        return {"status": status_sentence(f), "truce_in_force": None, "probability": None, "probability_low": None,
+                "probability_high": None}
+    const = f.model("constant hazard")
+    return {"status": status_sentence(f), "truce_in_force": f.current["truce_id"],
+            "probability": round(const.probability, 2), "probability_low": round(const.low, 2),
+            "probability_high": round(const.high, 2)}
+
+
 def models_table(f: SurvivalForecast) -> pd.DataFrame:
     """Each model's chance and interval; with the status unknown, each coding of the open truce too."""
     columns = ["Model", "Open truce coded as", "Endings counted", "Days in force", "Chance", "90% interval",
@@ -168,9 +188,9 @@ def method_text(f: SurvivalForecast) -> str:
                      + (" (as a breakdown)" if f.ending == "breakdown" else "")
                      + f" on {text.day(f.unknown_after)}. The chance shown is the still-open one; the interval spans "
                      "both, so the unknown widens it rather than dropping out.")
-    parts.append("**What the number is not.** It is a base rate from how long past US–China truces lasted, not a "
-                 "reading of current news, purchases or tariffs, and not a forecast of any dated event. It is the "
-                 "chance that the truce, if in force on the as-of date, is still in force at the end of the horizon.")
+    parts.append("**What the number is not.** It is a base rate from how long past US–China truces lasted, with the "
+                 "scheduled cliffs added, not a reading of current news, purchases or tariffs. It is the chance that "
+                 "the truce, if in force on the as-of date, is still in force at the end of the horizon.")
     if not f.in_force:
         parts.insert(0, no_truce_text(f))
     return "\n\n".join(parts)

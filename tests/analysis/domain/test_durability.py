@@ -414,7 +414,7 @@ def test_a_component_going_missing_never_raises_what_is_published(scores, weight
 
 def test_a_component_going_missing_never_raises_the_real_index():
     frames = du.load_frames()
-    settings = du.Settings(WEIGHTS, 90, 180, 365, du.COMMITMENT_SERIES)
+    settings = du.Settings(WEIGHTS, 90, 180, 365, du.COMMITMENT_SERIES, 90)
     for as_of in ["2025-06-30", "2026-03-31", "2026-11-23"]:
         scores = du.snapshot(frames, as_of, settings).scores
         before = du.reading(scores, WEIGHTS)
@@ -506,50 +506,6 @@ def test_other_parameters_are_checked_by_name():
 
 def test_month_ends_run_to_as_of():
     assert list(du.month_ends("2019-01-15", "2019-03-30").strftime("%m-%d")) == ["01-31", "02-28"]
-
-
-def monthly_index(values, start="2019-01-31"):
-    dates = pd.date_range(start, periods=len(values), freq="ME")
-    return pd.DataFrame({"date": dates, "index": [float("nan") if v is None else v for v in values],
-                         "events": [float("nan") if v is None else v for v in values]})
-
-
-ENDS = pd.DataFrame({"name": ["X"], "end": [ts("2019-08-01")], "source_id": ["x"]})
-
-
-def test_index_that_falls_before_a_breakdown_is_reported_as_fell():
-    # Jan .. Jul 2019. Run-up for a 1 Aug breakdown: month ends from 1 May to 1 Jul -> 31 May, 30 Jun.
-    # Reference: last month end on or before 1 Feb -> 31 Jan.
-    series = monthly_index([80, 75, 70, 60, 40, 30, 20])
-    check = du.warning_check(series, ENDS, 3, 6)
-    row = check.iloc[0]
-    assert row["lead_dates"] == [ts("2019-05-31"), ts("2019-06-30")]
-    # (40 + 30) / 2 = 35 against 80 on 31 Jan: fell by 45.
-    assert row["lead"] == pytest.approx(35.0) and row["reference"] == pytest.approx(80.0)
-    assert row["change"] == pytest.approx(-45.0) and row["verdict"] == "fell"
-    assert row["components"] == ["events"]
-
-
-def test_rose_unchanged_and_not_computable():
-    assert du.warning_check(monthly_index([10, 0, 0, 0, 40, 30, 0]), ENDS)["verdict"].iloc[0] == "rose"  # 35 > 10
-    assert du.warning_check(monthly_index([35, 0, 0, 0, 40, 30, 0]), ENDS)["verdict"].iloc[0] == "unchanged"
-    assert du.warning_check(monthly_index([None, 0, 0, 0, 40, 30, 0]), ENDS)["verdict"].iloc[0] == "not computable"
-    assert du.warning_check(monthly_index([80, 0, 0, 0, None, None, 0]), ENDS)["verdict"].iloc[0] == "not computable"
-    # A series that starts after the reference date has nothing to compare with.
-    late = monthly_index([40, 30, 20], start="2019-05-31")
-    assert du.warning_check(late, ENDS)["reference_date"].iloc[0] is None
-
-
-def test_backtest_statement_reports_the_result_either_way():
-    fell = du.warning_check(monthly_index([80, 75, 70, 60, 40, 30, 20]), ENDS)
-    text = dr.backtest_text(fell, 3, 6)
-    assert "**The index fell before 1 of the 1 breakdowns**" in text
-    assert "averaged 35.0 in the run-up against 80.0 on 31 Jan 2019, so it **fell** by 45.0 points" in text
-    rose = du.warning_check(monthly_index([10, 0, 0, 0, 40, 30, 0]), ENDS)
-    assert "**The index fell before 0 of the 1 breakdowns** in the backtest, rose before 1" in dr.backtest_text(rose, 3, 6)
-    missing = du.warning_check(monthly_index([None, 0, 0, 0, 40, 30, 0]), ENDS)
-    assert "**not computable**, because the index has no value on 31 Jan 2019" in dr.backtest_text(missing, 3, 6)
-    assert "nothing to test" in dr.backtest_text(du.warning_check(monthly_index([1]), ENDS.iloc[0:0]), 3, 6)
 
 
 def test_breakdowns_are_truces_ended_by_escalation_within_the_period():
