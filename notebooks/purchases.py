@@ -35,6 +35,7 @@ from analysis.views import charts, dates
 from analysis.views import purchases as page
 from analysis.views import text
 from analysis.views.text import md
+from analysis.headline import record_all
 
 charts.use_report_style()
 t = purchases.compute(as_of=as_of, commitment=commitment, flow_series=flow_series, method=method,
@@ -58,6 +59,9 @@ text.table(page.live_table(t))
 
 # %%
 md(page.headline_text(t))
+
+# %%
+record_all(page.headline_values(t));
 
 # %%
 text.table(page.headline_table(t))

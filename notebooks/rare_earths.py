@@ -31,6 +31,7 @@ from analysis.views import charts, dates
 from analysis.views import rare_earths as page
 from analysis.views import text
 from analysis.views.text import md
+from analysis.headline import record_all
 
 charts.use_report_style()
 r = rare_earths.compute(as_of=as_of, baseline_start=baseline_start, baseline_end=baseline_end, chart_from=chart_from)
@@ -43,6 +44,9 @@ md(dates.dates_text(r.dates))
 
 # %%
 md(page.headline_text(r))
+
+# %%
+record_all(page.headline_values(r));
 
 # %%
 text.table(dates.series_table(r.dates))

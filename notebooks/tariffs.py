@@ -35,6 +35,7 @@ from analysis.views import text
 from analysis.views import tariffs as tr
 from analysis.domain import scenarios as ts
 from analysis.views.text import md
+from analysis.headline import record_all
 
 charts.use_report_style()
 r = ts.compute(as_of=as_of, chart_from=chart_from, scenario=scenario,
@@ -49,6 +50,9 @@ md(dates.dates_text(r.dates))
 
 # %%
 md(tr.lead_text(r))
+
+# %%
+record_all(tr.headline_values(r));
 
 # %%
 tr.estimates_block(r)

@@ -241,6 +241,19 @@ def headline_text(t: Tracker) -> str:
     return words
 
 
+def headline_values(t: Tracker) -> dict:
+    """The tracker's values a build records (:func:`analysis.headline.record_all`): the pledge, its status, its figure."""
+    if not t.has_commitment:
+        return {"status": "No soybean tonnage pledge to measure on this date.", "pledge": None, "pledge_status": None,
+                "achieved_t": None, "counted_through": None, "percent_of_target": None}
+    p = t.progress
+    status = f"The {text.tonnes(t.commitment.target)} soybean pledge ({t.commitment.commitment_id}) is {reading(t, p)}."
+    counted = None if p is None or p.counted_through is None else p.counted_through.strftime("%Y-%m-%d")
+    return {"status": status, "pledge": t.commitment.commitment_id, "pledge_status": None if p is None else p.status,
+            "achieved_t": None if counted is None else round(float(p.achieved)), "counted_through": counted,
+            "percent_of_target": None if counted is None else round(float(p.percent), 1)}
+
+
 def headline_table(t: Tracker) -> pd.DataFrame:
     """The numbers behind the headline, one row each, formatted for readers."""
     if not t.has_commitment:

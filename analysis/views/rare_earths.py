@@ -143,6 +143,17 @@ def low_point_text(r: MagnetReport) -> str:
     return f"Since the controls began on {text.day(r.first_regime)}, the low point was " + " and ".join(lows) + "."
 
 
+def headline_values(r: MagnetReport) -> dict:
+    """The page's values a build records: each series' latest month, tonnes a month and share of the baseline."""
+    values = {"status": latest_text(r).replace("**", "")}
+    for s in SERIES:
+        latest, ratio = recovery_ratio(r.buckets[s], r.baseline.get(s))
+        values[f"{s}_latest_month"] = None if latest is None else pd.Timestamp(latest["period_end"]).strftime("%Y-%m")
+        values[f"{s}_t_per_month"] = None if latest is None else round(float(latest["per_month"]), 1)
+        values[f"{s}_share_of_baseline"] = None if ratio is None else round(float(ratio), 1)
+    return values
+
+
 def headline_text(r: MagnetReport) -> str:
     """One paragraph: whether controls had begun, the latest month per series against the baseline, the low point."""
     sentences = [no_regime_text(r)] if r.before_controls else []

@@ -473,12 +473,39 @@ def stack_position(stack: float, low: float, high: float) -> str:
     return "within their range"
 
 
+def _headline_estimates(r: TariffReport, direction: str) -> tuple:
+    """``(statutory, current, led)``: one direction's latest statutory estimates, those made since the stack last
+    changed, and those the headline range uses.
+
+    Lead with the estimates made for the rates in force now; an estimate from before the stack last changed
+    measures another tariff regime, so it widens the full range given next, not the headline.
+    """
+    rows = r.estimates[r.estimates["direction"] == direction]
+    statutory = rows[rows["basis"] == tf.STATUTORY]
+    since = r.stack_changed.get(direction)
+    current = statutory[statutory["effective"] >= since] if since is not None else statutory
+    return statutory, current, current if 0 < len(current) < len(statutory) else statutory
+
+
+def headline_values(r: TariffReport) -> dict:
+    """The page's values a build records: each direction's headline range of effective rates, and a status line."""
+    values, parts = {}, []
+    for direction, title in DIRECTIONS.items():
+        _, _, led = _headline_estimates(r, direction)
+        low = None if led.empty else float(led["rate"].min())
+        high = None if led.empty else float(led["rate"].max())
+        values[f"{direction}_low"], values[f"{direction}_high"] = low, high
+        parts.append(f"{title}: " + ("no estimate" if low is None else
+                                     rate(low) if low == high else f"{rate(low)} to {rate(high)}"))
+    return {"status": "Latest trade-weighted tariff estimates: " + "; ".join(parts) + ".", **values}
+
+
 def _direction_estimates(r: TariffReport, direction: str, title: str) -> str:
     """One direction's lead: the range of the latest statutory estimates, the newest, collected duties, the stack."""
     from analysis.views import text
 
     rows = r.estimates[r.estimates["direction"] == direction]
-    statutory = rows[rows["basis"] == tf.STATUTORY]
+    statutory, current, led = _headline_estimates(r, direction)
     collected = rows[rows["basis"] == tf.DUTIES_COLLECTED]
     o = r.outlooks[direction]
     stack = (f"the statutory all-goods stack, **{rate(o.sourced_rate)}** on {text.day(o.sourced_through)}")
@@ -490,10 +517,6 @@ def _direction_estimates(r: TariffReport, direction: str, title: str) -> str:
     newest, oldest = statutory.iloc[0], statutory.sort_values("effective").iloc[0]
     count = len(statutory)
     since = r.stack_changed.get(direction)
-    current = statutory[statutory["effective"] >= since] if since is not None else statutory
-    # Lead with the estimates made for the rates in force now; an estimate from before the stack last changed
-    # measures another tariff regime, so it widens the full range given next, not the headline.
-    led = current if 0 < len(current) < count else statutory
     low, high = led["rate"].min(), led["rate"].max()
     span = f"{rate(low)} to {rate(high)}" if len(led) > 1 else rate(low)
     if led is current and len(current) < count:

@@ -49,12 +49,14 @@ def compare(previous: dict | None, recorded: dict) -> dict:
     }
 
 
-def shown(value) -> str:
-    """A recorded value as a reader sees it: fractions of one as rounded numbers, None as 'none'."""
+def shown(value, name: str = "") -> str:
+    """A recorded value as a reader sees it: a probability in percent, other numbers rounded, None as 'none'."""
     if value is None:
         return "none"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, (int, float)) and name.startswith("probability"):
+        return f"{100 * value:.0f}%"
     if isinstance(value, float):
         return f"{value:.3g}"
     return str(value)
@@ -76,10 +78,11 @@ def box_html(difference: dict) -> str:
         for change in difference["changed"]:
             if isinstance(change["after"], str) and len(change["after"]) > 40:
                 items.append(f"<li><strong>{escape(_label(change['name']))}</strong> now reads: "
-                             f"{escape(change['after'])} <small>(was: {escape(shown(change['before']))})</small></li>")
+                             f"{escape(change['after'])} <small>(was: {escape(shown(change['before'], change['name']))})</small></li>")
             else:
-                items.append(f"<li><strong>{escape(_label(change['name']))}</strong>: {escape(shown(change['before']))}"
-                             f" &rarr; {escape(shown(change['after']))}</li>")
+                items.append(f"<li><strong>{escape(_label(change['name']))}</strong>: "
+                             f"{escape(shown(change['before'], change['name']))} &rarr; "
+                             f"{escape(shown(change['after'], change['name']))}</li>")
         for name in difference["added"]:
             items.append(f"<li><strong>{escape(_label(name))}</strong>: new in this edition</li>")
         for name in difference["removed"]:
