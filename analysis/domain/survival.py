@@ -23,14 +23,28 @@ rate that a truce of age ``a`` lasts another ``N`` days is ``S(a + N) / S(a)``;
 it is *not estimable* when ``a + N`` lies beyond the longest duration observed,
 because the curve says nothing there and is never extrapolated.
 
+On the page the open truce is followed to ``as_of`` itself (its age on the
+report date, as :func:`analysis.domain.hazard.fit` counts it), and marked
+*status not known* when a scheduled expiry passed after the evidence with no
+sourced outcome (:func:`page_spells`); the fitted models' intervals then also
+cover its having ended where the evidence ends.
+
+Beside the Kaplan-Meier steps the page draws Greenwood's 95% band
+(:func:`analysis.domain.hazard.greenwood_band`) and the two fitted survival
+curves (:func:`fitted_curves`). How each truce's ending is coded is a
+judgement: :data:`READINGS` lists the other codings the ledger's own words
+support, :func:`alternative_codings` applies them and :func:`coding_effects`
+fits the constant-hazard model under each.
+
 This module computes; :mod:`analysis.views.history` turns a :class:`History`
 into the report's prose, tables and charts.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from analysis.data import evidence
@@ -278,6 +292,199 @@ def compliance_versions(truce: pd.Series, phase_one: pd.DataFrame, sources: pd.D
     return versions.sort_values("preferred", ascending=False, kind="stable")[columns].reset_index(drop=True)
 
 
+def page_spells(truces: pd.DataFrame, as_of, unknown_after: pd.Timestamp | None = None,
+                ending: str = "breakdown") -> pd.DataFrame:
+    """The spells as the history page counts them: the open truce followed to ``as_of`` (its age on that day).
+
+    As :func:`analysis.domain.hazard.fit` counts them, so the Kaplan-Meier
+    steps and the fitted curves rest on the same spells. When ``unknown_after``
+    is given and the open truce began before it, its ``state`` says its
+    status is not known (a scheduled expiry passed after the evidence with no
+    sourced outcome); its duration is still its age on ``as_of``.
+    """
+    table = spells(truces, as_of, None, ending)
+    if unknown_after is not None:
+        unknown = ~table["ended"] & (table["start"] < pd.Timestamp(unknown_after))
+        table.loc[unknown, "state"] = STATUS_UNKNOWN
+    return table
+
+
+# --- How each ending is coded, and the other readings the ledger supports -----------------------------------------
+
+@dataclass(frozen=True)
+class Reading:
+    """Another way to code one truce's ending, grounded in the ledger's own words."""
+
+    truce_id: str
+    label: str  # a short reader-facing phrase
+    ended_by: str  # the ending it is read as (an ENDING_LABELS key)
+    end: str | None  # ISO date it is read to end on; None: the recorded end stands
+    kind: str  # "coding": what ended it; "dating": only when
+    quote: str  # words from the truce's ``how_ended`` or ``note`` in the ledger that ground the reading
+    reason: str  # the argument, in plain words
+
+
+AS_RECORDED = "as recorded"
+EVERY_ENDING = "every ending counted as a breakdown"
+# An analyst's judgement, like the weights of an index: each reading is one the ledger's own text supports (its quote
+# must appear in that truce's how_ended or note; a test holds it to that). Dates come from the same text.
+READINGS = (
+    Reading("buenos-aires-2018", "Buenos Aires breakdown dated when the higher tariff took effect", "escalation",
+            "2019-05-10", "dating", "the tariff rise took effect May 10, 2019",
+            "The ledger ends the truce on the day the tariff rise was announced; it took effect a few days later. "
+            "Its account (both sides then raised tariffs) leaves no reading other than a breakdown, only the date "
+            "is open."),
+    Reading("osaka-2019", "Osaka breakdown dated when the new tariff was due", "escalation", "2019-09-01", "dating",
+            "due Sept 1, 2019",
+            "The ledger ends the truce on the day the new US tariff was announced; it was due weeks later. China's "
+            "halt to farm buying in between leaves no reading other than a breakdown, only the date is open."),
+    Reading("phase-one-2020", "Phase One's expiry as a breakdown", "escalation", None, "coding",
+            "with China far short of its pledge",
+            "The purchase period ran out with the purchases far short of the pledge: a pledge broken in practice can "
+            "be read as a breakdown, though there was no formal one."),
+    Reading("phase-one-2020", "Phase One in force until the 2025 escalation", "escalation", "2025-02-04", "coding",
+            "no source describes a later termination",
+            "No source says the agreement ended after its purchase period, so it can be held in force until the first "
+            "new US tariff of 2025 and ended by that escalation."),
+    Reading("geneva-2025", "Geneva as broken down in the October 2025 escalation", "escalation", "2025-10-09",
+            "coding", "ended by escalation on Oct 9-10, 2025",
+            "New export controls, a tariff threat and port fees in September and October can be read as a breakdown, "
+            "and the Busan deal as a new truce after it rather than the same truce renewed."),
+    Reading("geneva-2025", "Geneva superseded at the Busan summit", "superseded", "2025-10-30", "dating",
+            "superseded on Oct 30, 2025 at the Busan summit",
+            "The ledger ends the truce when the Busan measures began; the hand-over can be dated to the summit that "
+            "agreed them."),
+)
+
+
+def _readings(truces: pd.DataFrame) -> list:
+    """``(label, reading or None, recoded ledger)``: as recorded first, then each reading, then every ending."""
+    out = [(AS_RECORDED, None, truces.copy())]
+    for reading in READINGS:
+        hit = truces["truce_id"] == reading.truce_id
+        if not hit.any():
+            continue
+        coded = truces.copy()
+        coded.loc[hit, "ended_by"] = reading.ended_by
+        if reading.end is not None:
+            coded.loc[hit, "end"] = pd.Timestamp(reading.end)
+        out.append((reading.label, reading, coded))
+    ended = truces["end"].notna() & truces["ended_by"].isin(list(ENDING_LABELS))
+    if (ended & (truces["ended_by"] != BREAKDOWN)).any():
+        coded = truces.copy()
+        coded.loc[ended, "ended_by"] = BREAKDOWN
+        out.append((EVERY_ENDING, None, coded))
+    return out
+
+
+def alternative_codings(truces: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """label -> a copy of the truce ledger with ``ended_by`` recoded; the first entry is "as recorded" (unchanged).
+
+    Labels are short reader-facing phrases, e.g. "Phase One's expiry as a breakdown". Each reading in
+    :data:`READINGS` whose truce is in the ledger recodes that one row (and its ``end`` when the reading dates
+    the ending differently: a ``"dating"`` reading changes only the date); the last entry,
+    :data:`EVERY_ENDING`, counts every recorded end as a breakdown (what ``ending="any"`` does).
+
+    >>> ledger = pd.DataFrame({"truce_id": ["phase-one-2020", "x"], "ended_by": ["expiry", "open"],
+    ...                        "end": pd.to_datetime(["2021-12-31", None])})
+    >>> codings = alternative_codings(ledger)
+    >>> list(codings)[0], list(codings)[1], list(codings)[-1]
+    ('as recorded', "Phase One's expiry as a breakdown", 'every ending counted as a breakdown')
+    >>> codings["Phase One's expiry as a breakdown"]["ended_by"].tolist()
+    ['escalation', 'open']
+    """
+    return {label: coded for label, _, coded in _readings(truces)}
+
+
+def fitted_curves(spell_table: pd.DataFrame, times, prior=None) -> pd.DataFrame:
+    """The two fitted models' survival curves ``S(t)`` from day 0, with 90% credible bands.
+
+    Constant hazard: ``S(t) = E[exp(-λt)]`` over the Gamma posterior of the daily
+    hazard, its band ``exp(-λt)`` at the posterior's 95% and 5% points
+    (:func:`analysis.domain.hazard.exponential_survival`). Weibull: the mean and
+    5%/95% points of ``exp(-(t / scale) ** k)`` over the grid posterior.
+
+    Returns
+    -------
+    DataFrame
+        ``time``, ``model`` (``"constant hazard"`` or ``"Weibull"``), ``mean``, ``low``, ``high``.
+    """
+    from analysis.domain import hazard
+
+    prior = hazard.Prior() if prior is None else prior
+    times = np.asarray(times, dtype=float)
+    durations, observed = spell_table["duration"].to_numpy(float), spell_table["observed"].to_numpy(bool)
+    a, b = hazard.exponential_posterior(int(observed.sum()), float(durations.sum()), prior)
+    rows = [(t, "constant hazard", *hazard.exponential_survival(a, b, t)) for t in times]
+    k, scale, weight = hazard.weibull_posterior(durations, observed, prior)
+    tail = (1 - hazard.INTERVAL) / 2
+    for t in times:
+        chance = np.exp(-(t / scale) ** k)
+        low, high = hazard.weighted_quantiles(chance, weight, [tail, 1 - tail])
+        rows.append((t, "Weibull", float((chance * weight).sum()), float(low), float(high)))
+    return pd.DataFrame(rows, columns=["time", "model", "mean", "low", "high"])
+
+
+def coding_effects(truces: pd.DataFrame, as_of, horizon_days: int, unknown_after=None, ending: str = "breakdown",
+                   prior=None) -> pd.DataFrame:
+    """The constant-hazard chance of lasting another ``horizon_days`` days under each coding of the endings.
+
+    One row per entry of :func:`alternative_codings`, as recorded first. Each
+    is fitted with :func:`analysis.domain.hazard.fit` on the recoded ledger (no
+    scheduled-cliff spike: the history page shows what the record of durations
+    alone says). ``changes`` is False when the reading leaves the spells known
+    on ``as_of`` as they are (the truce had not ended yet, or ``ending="any"``
+    already counts every end), so its chance is the recorded one.
+
+    Returns
+    -------
+    DataFrame
+        ``label``, ``truce_id``, ``name``, ``kind``, ``recorded_by``, ``recorded_end``, ``read_by``, ``read_end``,
+        ``reason``, ``quote``, ``changes``, ``in_force`` (name of the truce in force on ``as_of`` under the
+        reading, or None), ``events``, ``exposure``, ``probability``, ``low``, ``high`` (None when no truce is
+        in force under the reading).
+    """
+    from analysis.domain import hazard
+
+    prior = hazard.Prior() if prior is None else prior
+    as_of = pd.Timestamp(as_of)
+    key = ["truce_id", "duration", "observed", "ended"]
+    recorded = spells(truces, as_of, None, ending)[key].reset_index(drop=True)
+    ledger = truces.set_index("truce_id")
+    rows = []
+    for label, reading, coded in _readings(truces):
+        f = hazard.fit(coded, as_of, horizon_days, unknown_after=unknown_after, ending=ending, prior=prior)
+        model = f.model("constant hazard") if f.models else None
+        row = {"label": label, "truce_id": None, "name": None, "kind": "coding", "recorded_by": None,
+               "recorded_end": None, "read_by": None, "read_end": None, "reason": "", "quote": "",
+               "changes": not f.spells[key].reset_index(drop=True).equals(recorded),
+               "in_force": None if f.current is None else f.current["name"], "events": f.events,
+               "exposure": f.exposure, "probability": None if model is None else model.probability,
+               "low": None if model is None else model.low, "high": None if model is None else model.high}
+        if reading is not None:
+            truce = ledger.loc[reading.truce_id]
+            row.update(truce_id=reading.truce_id, name=truce["name"], kind=reading.kind,
+                       recorded_by=truce["ended_by"], recorded_end=truce["end"], read_by=reading.ended_by,
+                       read_end=pd.Timestamp(reading.end) if reading.end else truce["end"], reason=reading.reason,
+                       quote=reading.quote)
+        elif label == EVERY_ENDING:
+            row.update(recorded_by="as recorded", read_by=BREAKDOWN,
+                       reason="Every recorded end counts as a breakdown, whatever ended the truce: the widest "
+                              "reading, the same as the page's ending parameter set to any.")
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def fit_times(spell_table: pd.DataFrame, horizon_days: int, points: int = 121) -> np.ndarray:
+    """Whole days from 0 to past the longest duration and the open truce's age plus the horizon."""
+    now = current(spell_table)
+    reach = int(spell_table["duration"].max()) if len(spell_table) else 0
+    if now is not None:
+        reach = max(reach, int(now["duration"]) + int(horizon_days))
+    reach = max(int(np.ceil(reach * 1.05)), 1)
+    return np.unique(np.round(np.linspace(0, reach, points)).astype(int))
+
+
 def check_parameters(*, as_of: str, horizon_days: int, ending: str) -> None:
     """Validate the report's parameters (the rules ``truce build`` applies before any kernel starts).
 
@@ -310,6 +517,16 @@ class History:
     events: pd.DataFrame  # events near each known end
     sources: pd.DataFrame
     first: pd.Series | None  # the earliest truce in the ledger, named when none had begun by as_of
+    horizon_days: int = 0  # N: the chance of lasting another N days
+    forecast: object = None  # hazard.SurvivalForecast fitted to the spells (None before any truce)
+    band: pd.DataFrame = field(default_factory=pd.DataFrame)  # Kaplan-Meier with Greenwood's 95% band
+    curves: pd.DataFrame = field(default_factory=pd.DataFrame)  # fitted survival curves (fitted_curves)
+    codings: pd.DataFrame = field(default_factory=pd.DataFrame)  # coding_effects: each reading's chance
+
+    @property
+    def age(self) -> int | None:
+        """The open truce's age on ``as_of`` in days, or ``None`` when no truce is open."""
+        return None if self.current is None else int((self.as_of - self.current["start"]).days)
 
     @property
     def evidence_through(self) -> pd.Timestamp | None:
@@ -362,10 +579,19 @@ def compute(*, as_of: str, horizon_days: int, ending: str) -> History:
     moved = frozenset(cm.extensions(commitments, as_of_ts)["old_deadline"])
     unsourced = unsourced_expiries(events, as_of_ts, dates.evidence_through, moved)
     unknown_after = status_unknown_after(events, as_of_ts, dates.evidence_through, moved)
-    table = spells(truces, as_of_ts, unknown_after, ending)
+    table = page_spells(truces, as_of_ts, unknown_after, ending)
     km = kaplan_meier(table["duration"], table["observed"])
     now = current(table)
+    # The open truce's duration is its age on as_of: the base rate is conditioned on that age.
     rate = base_rate(km, int(now["duration"]), horizon_days) if now is not None else None
+    from analysis.domain import hazard  # hazard imports this module: imported here, not at the top
+
+    first = first_truce(truces)
+    forecast = hazard.fit(truces, as_of_ts, horizon_days, unknown_after=unknown_after, ending=ending,
+                          unsourced=unsourced, first=first)
+    band = hazard.greenwood_band(table["duration"], table["observed"]) if len(table) else pd.DataFrame()
+    curves = fitted_curves(table, fit_times(table, horizon_days)) if len(table) else pd.DataFrame()
+    codings = coding_effects(truces, as_of_ts, horizon_days, unknown_after, ending)
     compliance = {row["truce_id"]: compliance_versions(row, phase_one, sources, as_of_ts) for _, row in table.iterrows()}
     near = ending_events(events, table, as_of_ts)
     cited = set(table["source_id"]) | set(near["source_id"])
@@ -375,4 +601,4 @@ def compute(*, as_of: str, horizon_days: int, ending: str) -> History:
         cited |= set(versions["source_id"])
     used = sources[sources["source_id"].isin(cited)].sort_values("source_id").reset_index(drop=True)
     return History(as_of_ts, dates, unknown_after, unsourced, ending, table, km, now, rate, compliance, near, used,
-                   first_truce(truces))
+                   first, horizon_days, forecast, band, curves, codings)
