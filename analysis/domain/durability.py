@@ -327,7 +327,7 @@ def specification_range(variants: dict, weights: dict, factors=WEIGHT_FACTORS) -
     Parameters
     ----------
     variants : dict
-        Name (the soybean series) -> component scores (``None`` where missing).
+        Name (e.g. a soybean series, or a ``(series, coding)`` pair) -> component scores (``None`` where missing).
     weights : dict
         The weights as set; the grid multiplies each by each of ``factors``.
 
@@ -346,7 +346,8 @@ def specification_range(variants: dict, weights: dict, factors=WEIGHT_FACTORS) -
     for rule in MISSING_RULES:
         values = index_matrix(scores, grid, rule)
         for i, name in enumerate(names):
-            frames.append(pd.DataFrame({"variant": name, "rule": rule, "factors": labels, "value": values[i],
+            frames.append(pd.DataFrame({"variant": [name] * len(labels), "rule": rule, "factors": labels,
+                                        "value": values[i],
                                         "missing": ", ".join(k for k in keys if variants[name][k] is None)}))
     return pd.concat(frames, ignore_index=True)
 
@@ -953,6 +954,31 @@ def series_variants(frames: Frames, as_of, settings: Settings) -> dict:
     return out
 
 
+def coding_base_rates(frames: Frames, snap: Snapshot, horizon_days: int) -> dict:
+    """The base-rate score on the snapshot's date under each coding of how past truces ended.
+
+    The recorded coding first, then each reading of :data:`analysis.domain.survival.READINGS` that
+    changes what ended a truce (not only when), then every ending counted as a breakdown. The other
+    components do not read the endings, so only the base rate moves.
+    """
+    dating = {r.label for r in history.READINGS if r.kind == "dating"}
+    out = {}
+    for label, coded in history.alternative_codings(frames.truces).items():
+        if label in dating:
+            continue
+        component, _ = base_rate_component(history.spells(coded, snap.as_of, snap.unknown_after), horizon_days)
+        out[label] = component.score
+    return out
+
+
+def specification_variants(frames: Frames, snap: Snapshot, settings: Settings) -> dict:
+    """``(soybean series, endings coding)`` -> component scores, for :func:`specification_range`."""
+    codings = coding_base_rates(frames, snap, settings.horizon_days)
+    return {(series, coding): {**scores, "base_rate": base_rate}
+            for series, scores in series_variants(frames, snap.as_of, settings).items()
+            for coding, base_rate in codings.items()}
+
+
 def breakdowns(truces: pd.DataFrame, start, as_of) -> pd.DataFrame:
     """Truces that ended in a breakdown between ``start`` and ``as_of``: ``name``, ``end``, ``source_id``."""
     ended = truces[(truces["ended_by"] == history.BREAKDOWN) & truces["end"].notna()
@@ -1036,7 +1062,7 @@ class Dashboard:
     brier: list  # scoring.Score per forecast in SCORED
     backtest_from: pd.Timestamp
     timeline_days: int
-    specification: pd.DataFrame  # specification_range over the soybean series, missing-data rules and weight grid
+    specification: pd.DataFrame  # specification_range over soybean series x endings coding, missing rule, weights
     last_full: FullReading | None  # the last month end that met the coverage rule, when the index is withheld
     sources: pd.DataFrame
     dates: evidence.ReportDates  # as of, evidence through, compiled, and each series' date
@@ -1117,7 +1143,8 @@ def compute(*, as_of: str, weights: Weights, event_window_days: int, horizon_day
     series = scored_series(series, frames.truces, as_of_ts, probability_days, now.unknown_after)
     signals = warnings(series, ends, as_of_ts, warning_months, reference_months)
     brier = scoring.scores(series, SCORED)
-    specs = specification_range(series_variants(frames, as_of_ts, settings), checked)
+    specs = specification_range(specification_variants(frames, now, settings), checked)
+    specs = specs.assign(series=[v[0] for v in specs["variant"]], coding=[v[1] for v in specs["variant"]])
     # The last full reading is only shown when the index is withheld; searching back costs snapshots.
     floor = resolve_backtest_from(AUTO, as_of_ts, frames.truces)
     last_full = None if now.reading.published else last_full_reading(frames, as_of_ts, settings, series, floor)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from analysis.data import provenance
@@ -116,8 +117,9 @@ def range_text(d: Dashboard) -> str:
     lo, hi = spec_ends(d)
     if lo is None:
         return ""
-    return (f"Across the {len(d.specification)} specifications tried (the soybean series, the rule for missing "
-            f"components and the weights), it runs from {lo['value']:.0f} to {hi['value']:.0f}.")
+    return (f"Across the {len(d.specification):,} specifications tried (the soybean series, the coding of past truce "
+            f"endings, the rule for missing components and the weights), it runs from {lo['value']:.0f} to "
+            f"{hi['value']:.0f}.")
 
 
 def headline_text(d: Dashboard) -> str:
@@ -217,18 +219,22 @@ def _weights_words(factors: dict) -> str:
 
 
 def _spec_words(row) -> str:
-    """A specification in words: the series, the missing-data rule, the weights."""
+    """A specification in words: the series, the endings coding, the missing-data rule, the weights."""
     missing = "nothing missing" if not row["missing"] else MISSING_RULES[row["rule"]]
-    return f"{cm.SERIES[row['variant']].label}; {missing}; {_weights_words(row['factors'])}"
+    coding = "endings as recorded" if row["coding"] == history.AS_RECORDED else row["coding"]
+    return f"{cm.SERIES[row['series']].label}; {coding}; {missing}; {_weights_words(row['factors'])}"
 
 
 def sensitivity_table(d: Dashboard) -> pd.DataFrame:
-    """The specification range by soybean series and missing-data rule: the index at the weights as set and over the grid."""
+    """The specification range by soybean series and missing-data rule: the index at the weights as set and endings as
+    recorded, and its lowest and highest over the weight grid and the endings codings."""
     t = d.specification
     fmt = (lambda v: "n/a" if v is None or pd.isna(v) else f"{v:.1f}")
-    as_set = t[[all(f == 1 for f in factors.values()) for factors in t["factors"]]].set_index(["variant", "rule"])["value"]
+    as_set_weights = np.array([all(f == 1 for f in factors.values()) for factors in t["factors"]])
+    plain = t[as_set_weights & (t["coding"] == history.AS_RECORDED).to_numpy()]
+    as_set = plain.set_index(["series", "rule"])["value"]
     rows = []
-    for (variant, rule), group in t.groupby(["variant", "rule"], sort=False):
+    for (variant, rule), group in t.groupby(["series", "rule"], sort=False):
         missing = group["missing"].iloc[0]
         if not missing and rule != next(iter(MISSING_RULES)):
             continue  # with nothing missing every rule gives the same values: one row says it
@@ -237,8 +243,8 @@ def sensitivity_table(d: Dashboard) -> pd.DataFrame:
             "Missing components": ", ".join(COMPONENTS[k].lower() for k in missing.split(", ")) if missing else "none",
             "Rule for missing components": MISSING_RULES[rule] if missing else "no effect: nothing missing",
             "Index, weights as set": fmt(as_set[(variant, rule)]),
-            "Lowest over the weight grid": fmt(group["value"].min()),
-            "Highest over the weight grid": fmt(group["value"].max()),
+            "Lowest over weights and codings": fmt(group["value"].min()),
+            "Highest over weights and codings": fmt(group["value"].max()),
         })
     return pd.DataFrame(rows)
 
@@ -249,14 +255,16 @@ def sensitivity_text(d: Dashboard) -> str:
     if lo is None:
         return "With no component with a positive weight having data on this date, there is nothing to vary."
     sets = len(WEIGHT_FACTORS) ** len(COMPONENTS)
-    series = d.specification["variant"].nunique()
-    lines = [f"The index was computed under {len(d.specification)} specifications in one pass: each of the {series} "
-             f"soybean series that can measure tonnage pledges, each of the {len(MISSING_RULES)} rules for a missing "
-             f"component ({', '.join(MISSING_RULES.values())}), and {sets} weight sets (each weight multiplied by "
-             f"{', '.join(f'{f:g}' for f in WEIGHT_FACTORS)} in every combination). It runs from **{lo['value']:.1f}** "
-             f"({html.escape(_spec_words(lo))}) to **{hi['value']:.1f}** ({html.escape(_spec_words(hi))}). The coding "
-             "of how past truces ended is not varied here: it enters only the base rate, and the history report shows "
-             "what each coding does to it."]
+    series = d.specification["series"].nunique()
+    codings = list(dict.fromkeys(d.specification["coding"]))
+    lines = [f"The index was computed under {len(d.specification):,} specifications in one pass: each of the {series} "
+             f"soybean series that can measure tonnage pledges; each of {len(codings)} codings of how past truces "
+             f"ended ({html.escape('; '.join(codings))}), which move only the base rate; each of the "
+             f"{len(MISSING_RULES)} rules for a missing component ({', '.join(MISSING_RULES.values())}); and {sets} "
+             f"weight sets (each weight multiplied by {', '.join(f'{f:g}' for f in WEIGHT_FACTORS)} in every "
+             f"combination). It runs from **{lo['value']:.1f}** ({html.escape(_spec_words(lo))}) to "
+             f"**{hi['value']:.1f}** ({html.escape(_spec_words(hi))}). The history report's coding table gives what "
+             "each coding does to the chance."]
     have = sum(not c.missing for c in d.now.components.values())
     if have == 1:
         lines.append("Only one component has data on this date, so with the missing ones left out it carries the "
@@ -732,8 +740,10 @@ def method_text(d: Dashboard) -> str:
         "was met, computed from only what was knowable then.",
         "",
         f"**Specification range.** The index is recomputed under every combination of: the soybean series that "
-        f"measures tonnage pledges; the rule for a missing component (counted as 0, as {SCALE}, or left out with the "
-        f"other weights scaled up); and a grid of weights, each multiplied by "
+        f"measures tonnage pledges; the coding of how past truces ended (as recorded, each other reading the truce "
+        "ledger supports, and every ending counted as a breakdown), which moves only the base rate; the rule for a "
+        f"missing component (counted as 0, as {SCALE}, or left out with the other weights scaled up); and a grid of "
+        f"weights, each multiplied by "
         f"{', '.join(f'{f:g}' for f in WEIGHT_FACTORS)} independently of the others. All the weight sets are applied "
         "in one matrix product. The range is the lowest and highest value, each with the specification that gives it.",
         "",

@@ -66,14 +66,17 @@ def test_within_the_rule_the_floor_is_published_with_its_ceiling(published):
 def test_the_specification_range_is_beside_the_headline_with_what_gives_each_end(published):
     d = published
     t = d.specification
-    # 4 soybean series x 3 rules x 3 ** 5 weight sets.
-    assert len(t) == 4 * 3 * 243
+    # 4 soybean series x the endings codings (as recorded, 3 recodings, every ending) x 3 rules x 3 ** 5 weight sets.
+    codings = t["coding"].unique().tolist()
+    assert codings[0] == "as recorded" and codings[-1] == "every ending counted as a breakdown" and len(codings) == 5
+    assert len(t) == 4 * 5 * 3 * 243
     lo, hi = t["value"].min(), t["value"].max()
     assert f"it runs from {lo:.0f} to {hi:.0f}" in dr.headline_text(d)
     said = dr.sensitivity_text(d)
     assert f"from **{lo:.1f}** (" in said and f"to **{hi:.1f}** (" in said
     # The published value is one of the specifications (series as set, missing at 0, weights as set).
-    assert d.now.index == pytest.approx(t[(t["variant"] == du.COMMITMENT_SERIES) & (t["rule"] == "zero")
+    assert d.now.index == pytest.approx(t[(t["series"] == du.COMMITMENT_SERIES) & (t["rule"] == "zero")
+                                          & (t["coding"] == "as recorded")
                                           & pd.Series([all(f == 1 for f in x.values()) for x in t["factors"]], index=t.index)]["value"].iloc[0])
     assert lo <= d.now.reading.low <= d.now.reading.high <= hi
 
