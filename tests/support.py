@@ -23,6 +23,27 @@ def truce_process(*args, env=None, data_dir=None) -> subprocess.Popen:
                             env=_environment(env, data_dir), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+def kill_worker_once_started(process: subprocess.Popen, pid_file, start_within: float = 120,
+                             finish_within: float = 180) -> tuple[str, str]:
+    """Wait until a run writes its worker's pid to ``pid_file``, kill that worker, and let the command finish.
+
+    Returns the command's ``(stdout, stderr)``; a command that ends before the pid appears fails the test.
+    """
+    import signal
+    import time
+
+    try:
+        deadline = time.monotonic() + start_within
+        while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline:
+            assert process.poll() is None, process.communicate()
+            time.sleep(0.2)
+        os.kill(int(pid_file.read_text()), signal.SIGKILL)
+        return process.communicate(timeout=finish_within)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise
+
+
 def run_truce(*args, env=None, data_dir=None) -> subprocess.CompletedProcess:
     """Run `python -m truce ARGS` to completion from an unrelated working directory."""
     return subprocess.run([sys.executable, "-m", "truce", *map(str, args)], capture_output=True, text=True,

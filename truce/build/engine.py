@@ -1,13 +1,15 @@
 """Run report notebooks with papermill and publish them atomically.
 
 For each report: check the parameters against its parameters cell, execute
-it in the project kernel, then write its static figures, the executed
-``<out>/<report>.ipynb`` and finally ``<out>/<report>.html``, each through a
-temporary file and a rename, so a reader never sees a half-written page and a
-failed or interrupted build leaves the last published report in place. A
-failed run's notebook (and a readable copy with the code shown) goes to
-``<out>/_failed/``. After the reports, ``manifest.json`` and ``index.html``
-are rewritten.
+it in the project kernel, render its page, and return every file to publish
+as bytes. The worker that runs a report may be another process or another
+machine (see :mod:`truce.build.executors`), so only this process writes into
+the output folder: the static figures, the executed ``<out>/<report>.ipynb``
+and finally ``<out>/<report>.html``, each through a temporary file and a
+rename, so a reader never sees a half-written page and a failed or interrupted
+build leaves the last published report in place. A failed run's notebook (and
+a readable copy with the code shown) goes to ``<out>/_failed/``. After the
+reports, ``manifest.json`` and ``index.html`` are rewritten.
 """
 
 from __future__ import annotations
@@ -40,13 +42,16 @@ def remove_stale_temporaries(out_dir: Path) -> None:
 
 @dataclass
 class Outcome:
-    """What happened to one report."""
+    """What happened to one report, and the files to publish for it."""
 
     report: str
     ok: bool
     seconds: float
     message: str = ""
     entry: dict = field(default_factory=dict)  # its manifest record when published
+    # Path relative to the output folder -> bytes: the page, notebook and figures of a published
+    # report, or the ``_failed/`` copies of a failed run. The worker fills it; the build writes it.
+    files: dict[str, bytes] = field(default_factory=dict)
 
 
 def _execute(report: Report, parameters: dict, workdir: Path, data_dir: Path | None, kernel, timeout: float,
@@ -85,14 +90,14 @@ def _execute(report: Report, parameters: dict, workdir: Path, data_dir: Path | N
     return nbformat.read(executed, as_version=4), runlog.read(log)
 
 
-def _normalise(nb, report: Report):
+def normalise(nb, report: Report, output_path: str):
     """Make the executed notebook independent of where and when it was built."""
     from truce.publish import html as publish
 
     nb = publish.strip_volatile_metadata(nb)
     papermill_meta = nb.metadata.get("papermill", {})
     papermill_meta["input_path"] = f"notebooks/{report.name}.ipynb"
-    papermill_meta["output_path"] = f"{report.name}.ipynb"
+    papermill_meta["output_path"] = output_path
     for cell in nb.cells:
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell["id"] = "injected-parameters"  # papermill draws a random id each run
@@ -104,25 +109,66 @@ def _failure_message(err) -> str:
     return f"cell {err.cell_index} failed:\n{source}\n  {err.ename}: {err.evalue}"
 
 
-def _publish_failure(report: Report, executed: Path, out_dir: Path) -> Path:
-    """Keep a failed run's notebook, and a copy with code and error shown, under ``_failed/``."""
+class RunFailed(Exception):
+    """A notebook run that did not finish: why, and the executed notebook when one was saved."""
+
+    def __init__(self, message: str, notebook: Path | None):
+        super().__init__(message)
+        self.message, self.notebook = message, notebook
+
+
+def run_notebook(report: Report, parameters: dict, workdir: Path, data_dir: Path | None, kernel, timeout: float,
+                 compiled: str):
+    """Execute a report notebook in ``workdir``; return it (normalised later) and what its run recorded.
+
+    Used by ``truce build`` and ``truce sweep`` alike, so a run means the same in both.
+
+    Raises
+    ------
+    RunFailed
+        When a cell raised (the executed notebook, with the error, is kept in
+        ``workdir``), or a cell ran past ``timeout`` or the kernel died (these
+        two stop the kernel, so the next run gets a fresh one).
+    """
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        return _execute(report, parameters, workdir, data_dir, kernel, timeout, compiled)
+    except PapermillExecutionError as err:
+        raise RunFailed(_failure_message(err), workdir / f"{report.name}.ipynb") from None
+    except CellTimeoutError:
+        kernel.shutdown()  # it is still running the cell; the next run gets a fresh kernel
+        raise RunFailed(f"{report.name}: timed out after {timeout:g} s (a cell ran past the limit)", None) from None
+    except DeadKernelError as err:
+        kernel.shutdown()
+        raise RunFailed(f"{report.name}: the kernel died: {err}", None) from None
+
+
+FAILED_DIR = "_failed"
+
+
+def _failure_files(report: Report, executed: Path) -> dict[str, bytes]:
+    """A failed run's notebook, and a copy with code and error shown, to keep under ``_failed/``."""
     import nbformat
 
     from truce.publish import html as publish
 
-    failed_dir = out_dir / "_failed"
-    atomic_write(failed_dir / f"{report.name}.ipynb", executed.read_bytes())
     nb = nbformat.read(executed, as_version=4)
     page = publish.to_html(nb, f"FAILED: {report.title}", show_code=True)
-    atomic_write(failed_dir / f"{report.name}.html", page.encode("utf-8"))
-    return failed_dir / f"{report.name}.ipynb"
+    return {f"{FAILED_DIR}/{report.name}.ipynb": executed.read_bytes(),
+            f"{FAILED_DIR}/{report.name}.html": page.encode("utf-8")}
 
 
-def build_one(report: Report, overrides: dict, out_dir: Path, from_cli: frozenset = frozenset(),
+def build_one(report: Report, overrides: dict, from_cli: frozenset = frozenset(),
               data_dir: Path | None = None, vintage: str | None = None,
               vintages_root: Path | None = None, kernel=None, timeout: float = DEFAULT_TIMEOUT,
               compiled: str | None = None, previous: dict | None = None) -> Outcome:
-    """Build one report into ``out_dir``; a notebook error is reported, not raised.
+    """Build one report and return its files as bytes; a notebook error is reported, not raised.
+
+    Nothing is written outside a private temporary folder: the worker running
+    this may share no filesystem with the build, which writes
+    :attr:`Outcome.files` (see :func:`publish_files`).
 
     Parameters
     ----------
@@ -147,13 +193,11 @@ def build_one(report: Report, overrides: dict, out_dir: Path, from_cli: frozense
 
         private = WarmKernel()
         try:
-            return build_one(report, overrides, out_dir, from_cli, data_dir, vintage, vintages_root, private, timeout,
+            return build_one(report, overrides, from_cli, data_dir, vintage, vintages_root, private, timeout,
                              compiled, previous)
         finally:
             private.shutdown()
     import nbformat
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
-    from papermill.exceptions import PapermillExecutionError
 
     from truce.publish import changes
     from truce.publish import html as publish
@@ -165,18 +209,10 @@ def build_one(report: Report, overrides: dict, out_dir: Path, from_cli: frozense
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="truce-build-") as tmp:
         try:
-            nb, facts = _execute(report, parameters, Path(tmp), data_dir, kernel, timeout, compiled)
-        except PapermillExecutionError as err:
-            kept = _publish_failure(report, Path(tmp) / f"{report.name}.ipynb", out_dir)
-            return Outcome(report.name, False, time.monotonic() - started,
-                           f"{_failure_message(err)}\n  executed notebook kept at {kept}")
-        except CellTimeoutError:
-            kernel.shutdown()  # it is still running the cell; the next report gets a fresh kernel
-            return Outcome(report.name, False, time.monotonic() - started,
-                           f"{report.name}: timed out after {timeout:g} s (a cell ran past the limit)")
-        except DeadKernelError as err:
-            kernel.shutdown()
-            return Outcome(report.name, False, time.monotonic() - started, f"{report.name}: the kernel died: {err}")
+            nb, facts = run_notebook(report, parameters, Path(tmp), data_dir, kernel, timeout, compiled)
+        except RunFailed as failed:
+            files = _failure_files(report, failed.notebook) if failed.notebook is not None else {}
+            return Outcome(report.name, False, time.monotonic() - started, failed.message, files=files)
     inputs = [Path(p) for p in facts["read"]]
     if vintages_root is not None:
         vintage = stamp.matching_vintage(inputs, vintages_root) or vintage
@@ -194,7 +230,7 @@ def build_one(report: Report, overrides: dict, out_dir: Path, from_cli: frozense
         vintage=vintage,
     )
     recorded = dict(sorted(facts.get("recorded", {}).items()))
-    nb = _normalise(nb, report)
+    nb = normalise(nb, report, f"{report.name}.ipynb")
     nb.metadata["truce"] = {"recorded": recorded}
     figures_rel = f"figures/{report.name}"
     since = changes.box_html(changes.compare(previous, recorded))
@@ -202,21 +238,14 @@ def build_one(report: Report, overrides: dict, out_dir: Path, from_cli: frozense
     notebook_bytes = nbformat.writes(nb).encode("utf-8")
     page_bytes = page.encode("utf-8")
 
-    outputs = {}
+    files = {}
     specs = publish.chart_specs(nb)
     for number, spec in enumerate(specs, 1):
         for kind, data in publish.render_figures(spec).items():
-            rel = f"{figures_rel}/fig-{number}.{kind}"
-            atomic_write(out_dir / rel, data)
-            outputs[rel] = hashlib.sha256(data).hexdigest()
-    for stale in (out_dir / figures_rel).glob("fig-*.*"):
-        if stale.stem.split("-")[-1].isdigit() and int(stale.stem.split("-")[-1]) > len(specs):
-            stale.unlink()
-    # The HTML goes last: a reader who sees a new page can rely on its notebook and figures being there.
-    atomic_write(out_dir / f"{report.name}.ipynb", notebook_bytes)
-    atomic_write(out_dir / f"{report.name}.html", page_bytes)
-    outputs[f"{report.name}.ipynb"] = hashlib.sha256(notebook_bytes).hexdigest()
-    outputs[f"{report.name}.html"] = hashlib.sha256(page_bytes).hexdigest()
+            files[f"{figures_rel}/fig-{number}.{kind}"] = data
+    files[f"{report.name}.ipynb"] = notebook_bytes
+    files[f"{report.name}.html"] = page_bytes
+    outputs = {rel: hashlib.sha256(data).hexdigest() for rel, data in files.items()}
     entry = {
         "title": report.title,
         "summary": report.meta.get("summary", ""),
@@ -233,7 +262,22 @@ def build_one(report: Report, overrides: dict, out_dir: Path, from_cli: frozense
         "html_bytes": len(page_bytes),
         "recorded": recorded,
     }
-    return Outcome(report.name, True, time.monotonic() - started, f"{len(page_bytes) / 1e6:.2f} MB", entry)
+    return Outcome(report.name, True, time.monotonic() - started, f"{len(page_bytes) / 1e6:.2f} MB", entry, files)
+
+
+def publish_files(out_dir: Path, outcome: Outcome) -> None:
+    """Write a report's files into ``out_dir``, each atomically, and drop figures it no longer has.
+
+    The HTML goes last: a reader who sees a new page can rely on its notebook and figures being there.
+    """
+    for rel in sorted(outcome.files, key=lambda rel: rel.endswith(".html")):  # a stable sort: HTML last
+        atomic_write(out_dir / rel, outcome.files[rel])
+    if outcome.ok:
+        figures = outcome.entry["figures"]
+        for stale in (out_dir / "figures" / outcome.report).glob("fig-*.*"):
+            number = stale.stem.split("-")[-1]
+            if number.isdigit() and int(number) > figures:
+                stale.unlink()
 
 
 def publish_site(out_dir: Path, entries: dict[str, dict]) -> None:
@@ -299,11 +343,11 @@ def _last_seconds(entry) -> float:
     return float(seconds) if isinstance(seconds, (int, float)) else 0.0
 
 
-def _run(todo: list[Report], per_report: dict, out_dir: Path, from_cli: frozenset, data_dir: Path | None,
-         vintage: str | None, vintages_root: Path, jobs: int, timeout: float, compiled: str):
-    """Yield each report's :class:`Outcome` as it finishes, building ``jobs`` at a time in worker processes.
+def _run(pool, todo: list[Report], per_report: dict, out_dir: Path, from_cli: frozenset, data_dir: Path | None,
+         vintage: str | None, vintages_root: Path, timeout: float, compiled: str):
+    """Yield each report's :class:`Outcome` as it finishes, built by ``pool`` (see :mod:`truce.build.executors`).
 
-    Nothing heavy is imported here: workers start from a clean fork server (see
+    Nothing heavy is imported here: local workers start from a clean fork server (see
     :mod:`truce.build.runner`), so a library's threads in this process cannot hang them.
     """
     from truce.build import runner
@@ -311,9 +355,9 @@ def _run(todo: list[Report], per_report: dict, out_dir: Path, from_cli: frozense
     from truce.publish import manifest
 
     published = manifest.load(out_dir)["reports"]
-    work = [runner.Job(r.name, build_one, (r, per_report[r.name], out_dir, from_cli, data_dir, vintage, vintages_root),
+    work = [runner.Job(r.name, build_one, (r, per_report[r.name], from_cli, data_dir, vintage, vintages_root),
                        {"timeout": timeout, "compiled": compiled, "previous": published.get(r.name)}) for r in todo]
-    for job, result in runner.run(work, jobs, timeout + runner.GRACE_SECONDS):
+    for job, result in pool.run(work, timeout + runner.GRACE_SECONDS):
         if isinstance(result, runner.Failure):
             yield Outcome(job.name, False, result.seconds, result.message)
         else:
@@ -322,7 +366,8 @@ def _run(todo: list[Report], per_report: dict, out_dir: Path, from_cli: frozense
 
 def build(names: list[str], overrides: dict, out_dir: Path, from_cli: frozenset = frozenset(), echo=print,
           vintage: str | None = None, jobs: int | None = None, force: bool = False,
-          timeout: float = DEFAULT_TIMEOUT, allow_future: bool = False, compiled: dt.date | None = None) -> int:
+          timeout: float = DEFAULT_TIMEOUT, allow_future: bool = False, compiled: dt.date | None = None,
+          executor: str = "local", scheduler: str | None = None) -> int:
     """Build the named reports (all when empty); return a process exit code.
 
     Reports whose notebook, parameters, data and ``analysis/`` code are
@@ -339,7 +384,7 @@ def build(names: list[str], overrides: dict, out_dir: Path, from_cli: frozenset 
     vintage : str, optional
         Build from the data as it stood in ``data/vintages/<vintage>/data``.
     jobs : int, optional
-        Reports built at once (default: the number of cores).
+        Reports built at once (default: the number of cores, or the Dask cluster's worker threads).
     force : bool
         Rebuild even when the published copy is up to date.
     timeout : float
@@ -350,6 +395,10 @@ def build(names: list[str], overrides: dict, out_dir: Path, from_cli: frozenset 
     compiled : date, optional
         The compiled date the pages state (default: today). A rebuild pins it,
         with the resolved ``as_of``, to reproduce a page byte for byte.
+    executor : str
+        ``local`` (worker processes on this machine) or ``dask`` (see :mod:`truce.build.executors`).
+    scheduler : str, optional
+        A Dask scheduler's address; with ``dask`` and no address, a local cluster is started.
 
     Returns
     -------
@@ -357,8 +406,9 @@ def build(names: list[str], overrides: dict, out_dir: Path, from_cli: frozenset 
         0 when every report is published and current, 1 when any failed.
         Parameter errors raise before any notebook runs.
     """
-    from truce.build import cache
+    from truce.build import cache, executors
 
+    executors.check_choice(executor, scheduler)
     vintages_root = config.vintages_dir()
     data_dir = vintage_data_dir(vintage) if vintage else None
     reports = select(names, echo)
@@ -380,27 +430,37 @@ def build(names: list[str], overrides: dict, out_dir: Path, from_cli: frozenset 
     # Each report's own rules (allowed values, ranges, ids in the data), here, before any kernel starts.
     for report in todo:
         report.check({**{p.name: p.default for p in report.parameters}, **per_report[report.name]})
-    jobs = jobs or os.cpu_count() or 1
-    echo(f"building {len(todo)} report(s) with {min(jobs, len(todo))} worker(s)")
     failures, entries, code = 0, {}, cache.code_version()
-    try:
-        for done, outcome in enumerate(_run(todo, per_report, out_dir, from_cli, data_dir, vintage, vintages_root,
-                                            jobs, timeout, (compiled or today).isoformat()), 1):
-            tag = f"[{done}/{len(todo)}] {outcome.report}"
-            if outcome.ok:
-                report = next(r for r in todo if r.name == outcome.report)
-                names_read = [Path(i["path"]).name for i in outcome.entry["inputs"]]
-                outcome.entry["cache_key"] = cache.cache_key(report.path, per_report[report.name], vintage,
-                                                             data_dir or config.data_dir(), names_read, code)
-                outcome.entry["seconds"] = round(outcome.seconds, 1)
-                entries[outcome.report] = outcome.entry
-                echo(f"{tag}: published {out_dir / (outcome.report + '.html')} "
-                     f"({outcome.message}, {outcome.seconds:.1f} s)")
-            else:
-                failures += 1
-                print(f"{tag}: FAILED after {outcome.seconds:.1f} s; the previously published report is unchanged"
-                      f"\n  {outcome.message}", file=sys.stderr)
-    finally:
-        # Even when interrupted, record what did get published.
-        publish_site(out_dir, entries)
+    # A Dask scheduler that cannot be reached stops the build here, before anything is written.
+    with executors.open_pool(executor, scheduler, jobs, echo) as pool:
+        echo(f"building {len(todo)} report(s) with {min(pool.slots, len(todo))} worker(s)")
+        try:
+            for done, outcome in enumerate(_run(pool, todo, per_report, out_dir, from_cli, data_dir, vintage,
+                                                vintages_root, timeout, (compiled or today).isoformat()), 1):
+                failures += _publish(outcome, f"[{done}/{len(todo)}] {outcome.report}", todo, per_report, out_dir,
+                                     data_dir, vintage, code, entries, echo)
+        finally:
+            # Even when interrupted, record what did get published.
+            publish_site(out_dir, entries)
     return 1 if failures else 0
+
+
+def _publish(outcome: Outcome, tag: str, todo: list[Report], per_report: dict, out_dir: Path, data_dir: Path | None,
+             vintage: str | None, code: str, entries: dict, echo) -> int:
+    """Write one finished report's files and say how it went; add its manifest entry; return 1 if it failed."""
+    from truce.build import cache
+
+    publish_files(out_dir, outcome)
+    if outcome.ok:
+        report = next(r for r in todo if r.name == outcome.report)
+        names_read = [Path(i["path"]).name for i in outcome.entry["inputs"]]
+        outcome.entry["cache_key"] = cache.cache_key(report.path, per_report[report.name], vintage,
+                                                     data_dir or config.data_dir(), names_read, code)
+        outcome.entry["seconds"] = round(outcome.seconds, 1)
+        entries[outcome.report] = outcome.entry
+        echo(f"{tag}: published {out_dir / (outcome.report + '.html')} ({outcome.message}, {outcome.seconds:.1f} s)")
+        return 0
+    kept = f"\n  executed notebook kept at {out_dir / FAILED_DIR / (outcome.report + '.ipynb')}" if outcome.files else ""
+    print(f"{tag}: FAILED after {outcome.seconds:.1f} s; the previously published report is unchanged"
+          f"\n  {outcome.message}{kept}", file=sys.stderr)
+    return 1

@@ -1,14 +1,11 @@
 """A report that never returns, or whose worker is killed, fails alone: the other reports still publish."""
 
-import os
-import signal
-import subprocess
 import time
 
 import nbformat
 
 from analysis import config
-from support import run_truce, truce_process
+from support import kill_worker_once_started, run_truce, truce_process
 
 QUICK = "quick"
 STUCK = "stuck"
@@ -62,16 +59,7 @@ def test_killing_a_worker_fails_only_its_report(tmp_path):
     # The stuck report starts first (both are queued on one worker), so the quick one runs after the kill.
     process = truce_process("build", STUCK, QUICK, "--jobs", "1", "--timeout", "300", "-p", "pid_file", pid_file,
                             "--out", out, env=env)
-    try:
-        deadline = time.monotonic() + 120
-        while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline:
-            assert process.poll() is None, process.communicate()
-            time.sleep(0.2)
-        os.kill(int(pid_file.read_text()), signal.SIGKILL)
-        stdout, stderr = process.communicate(timeout=180)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        raise
+    stdout, stderr = kill_worker_once_started(process, pid_file)
     assert process.returncode == 1, stderr
     assert f"{STUCK}: its worker process died" in stderr
     assert f"{QUICK}: published" in stdout
