@@ -47,6 +47,21 @@ def test_defaults_build_both_reports(defaults):
     assert "Backtest: the index month by month" in dashboard and "breakdowns" in dashboard
 
 
+def test_the_monthly_forecasts_are_published_under_a_stable_name(defaults):
+    import csv
+
+    out, _ = defaults
+    path = out / "figures" / "durability" / "forecasts.csv"
+    rows = list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
+    # One row per month end with a truce in force, from the first truce on; each with its outcome.
+    assert rows[0]["month_end"] == "2018-12-31" and rows[0]["truce_id"] == "buenos-aires-2018"
+    assert {"chance", "chance_low", "chance_high", "no_cliff", "climatology", "outcome"} <= set(rows[0])
+    assert {r["outcome"] for r in rows} <= {"lasted", "ended", "pending"}
+    assert "figures/durability/forecasts.csv" in page(out, "durability")
+    recorded = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["reports"]["durability"]["recorded"]
+    assert 0 < recorded["probability_low"] <= recorded["probability"] <= recorded["probability_high"] < 1
+
+
 def test_as_of_is_recorded_for_the_build(defaults):
     out, _ = defaults
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))

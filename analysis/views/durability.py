@@ -543,8 +543,9 @@ def scores_text(d: Dashboard) -> str:
         f"cannot.** With only {len(d.breakdowns)} breakdown{'s' if len(d.breakdowns) != 1 else ''} (behind the "
         f"{head.endings} scored month ends that saw one), and months of the same truce far from independent, differences "
         "between the scores are within chance: the backtest cannot rank the models, only catch one that is badly "
-        "off. The monthly forecasts are published with this page (the data of the chart above) so that later "
-        "editions can score them as outcomes arrive.",
+        f"off. The monthly forecasts are published with this page as `figures/durability/{FORECASTS_DATASET}.csv` "
+        "(the data of the chart above), one row per month end, so that later editions can score them as outcomes "
+        "arrive.",
     ]
     return "\n".join(lines)
 
@@ -587,6 +588,9 @@ def warnings_text(d: Dashboard) -> str:
     return lead + "\n\n" + rule
 
 
+FORECASTS_DATASET = "forecasts"
+
+
 def forecasts_frame(d: Dashboard) -> pd.DataFrame:
     """The monthly forecasts as published: date, truce, chance and interval, baselines and outcome (ISO dates)."""
     f = d.series[d.series["truce_id"].notna()]
@@ -626,7 +630,9 @@ def forecasts_chart(d: Dashboard):
                  alt.Tooltip("low_pct:Q", format=".0f", title="90% low"),
                  alt.Tooltip("high_pct:Q", format=".0f", title="90% high"),
                  alt.Tooltip("outcome:N", title="Outcome")])
-    return alt.layer(band, line, points).properties(width=640, height=260)
+    # Also published as figures/<report>/forecasts.csv: a stable name later editions can score against.
+    return alt.layer(band, line, points).properties(width=640, height=260,
+                                                    usermeta={"truce": {"dataset": FORECASTS_DATASET}})
 
 
 def backtest_frame(d: Dashboard) -> pd.DataFrame:

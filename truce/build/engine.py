@@ -241,8 +241,12 @@ def build_one(report: Report, overrides: dict, from_cli: frozenset = frozenset()
     files = {}
     specs = publish.chart_specs(nb)
     for number, spec in enumerate(specs, 1):
-        for kind, data in publish.render_figures(spec).items():
+        rendered = publish.render_figures(spec)
+        for kind, data in rendered.items():
             files[f"{figures_rel}/fig-{number}.{kind}"] = data
+        named = publish.dataset_name(spec)
+        if named is not None:
+            files[f"{figures_rel}/{named}.csv"] = rendered["csv"]
     files[f"{report.name}.ipynb"] = notebook_bytes
     files[f"{report.name}.html"] = page_bytes
     outputs = {rel: hashlib.sha256(data).hexdigest() for rel, data in files.items()}

@@ -82,6 +82,18 @@ def chart_data(spec: dict):
     return pd.concat(frames, ignore_index=True)
 
 
+def dataset_name(spec: dict) -> str | None:
+    """The name a chart asks its data to be published under as well (``usermeta.truce.dataset``), if any.
+
+    A chart whose data are a series of their own, such as the dashboard's monthly forecast vintages, gets a
+    stable file name beside the numbered figures, so later editions and other tools can find it.
+    """
+    name = spec.get("usermeta", {}).get("truce", {}).get("dataset")
+    if name is not None and not (isinstance(name, str) and name.replace("_", "").replace("-", "").isalnum()):
+        raise ValueError(f"usermeta.truce.dataset {name!r} must be a plain file name (letters, digits, - and _)")
+    return name
+
+
 def render_figures(spec: dict) -> dict[str, bytes]:
     """A chart as static files for slides: ``svg`` and ``png`` (2x), plus its data as ``csv``."""
     import vl_convert

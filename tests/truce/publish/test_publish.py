@@ -2,6 +2,7 @@
 
 import nbformat
 import pandas as pd
+import pytest
 
 from truce.publish import html as publish
 from analysis.views.charts import VEGALITE_MIME
@@ -73,3 +74,10 @@ def test_volatile_metadata_is_stripped():
     clean = publish.strip_volatile_metadata(nb)
     assert clean.metadata["papermill"] == {"parameters": {"a": 1}}
     assert clean.cells[0].metadata == {"papermill": {"status": "completed"}}
+
+
+def test_a_chart_may_name_its_dataset_and_only_with_a_plain_name():
+    assert publish.dataset_name({"usermeta": {"truce": {"dataset": "forecasts"}}}) == "forecasts"
+    assert publish.dataset_name({"mark": "line"}) is None
+    with pytest.raises(ValueError, match="plain file name"):
+        publish.dataset_name({"usermeta": {"truce": {"dataset": "../escape"}}})
