@@ -280,7 +280,7 @@ def contributions_frame(d: Dashboard) -> pd.DataFrame:
         rows.append({"component": c.label, "weight_used": share[key], "score": c.score,
                      "points": 0.0 if c.missing else share[key] * c.score,
                      "possible": share[key] * SCALE, "status": "missing" if c.missing else "scored"})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).round({"weight_used": 4, "score": 1, "points": 2, "possible": 2})
 
 
 def contributions_chart(d: Dashboard):
@@ -612,8 +612,6 @@ def forecasts_chart(d: Dashboard):
     frame = forecasts_frame(d)
     if frame.empty:
         return charts.no_chart("no truce was in force at any month end of the backtest, so no chance was forecast.")
-    frame = frame.assign(chance_pct=100 * frame["chance"], low_pct=100 * frame["chance_low"],
-                         high_pct=100 * frame["chance_high"])
     x = alt.X("month_end:T", title=None, scale=alt.Scale(domain=[d.backtest_from.isoformat(), d.as_of.isoformat()]))
     y = alt.Y("chance_pct:Q", title=f"Chance of lasting {d.settings.probability_days} more days (%)",
               scale=alt.Scale(domain=[0, 100]))
@@ -631,13 +629,18 @@ def forecasts_chart(d: Dashboard):
                  alt.Tooltip("high_pct:Q", format=".0f", title="90% high"),
                  alt.Tooltip("outcome:N", title="Outcome")])
     # Also published as figures/<report>/forecasts.csv: a stable name later editions can score against.
-    return alt.layer(band, line, points).properties(width=640, height=260,
+    # Percent for the axis is computed in the chart, so the published data stay the forecasts as made.
+    return alt.layer(band, line, points).transform_calculate(
+        chance_pct="100 * datum.chance", low_pct="100 * datum.chance_low", high_pct="100 * datum.chance_high",
+    ).properties(width=640, height=260,
                                                     usermeta={"truce": {"dataset": FORECASTS_DATASET}})
 
 
 def backtest_frame(d: Dashboard) -> pd.DataFrame:
-    """Month-end published index, its bounds and how many components had data, for the chart."""
-    return d.series[["date", "index", "low", "high", "components"]].copy()
+    """Month-end published index, its bounds and how many components had data, for the chart (ISO dates, one decimal)."""
+    frame = d.series[["date", "index", "low", "high", "components"]].copy()
+    frame["date"] = frame["date"].dt.strftime("%Y-%m-%d")
+    return frame.round({"index": 1, "low": 1, "high": 1})
 
 
 def backtest_chart(d: Dashboard):
@@ -647,6 +650,8 @@ def backtest_chart(d: Dashboard):
     100) a band, so month ends where the coverage rule withheld it still show
     what is known. A sentence instead when no component had data at any month
     end; a layer with no rows (no truce, no breakdown in the period) is left out.
+    The layers filter one dataset rather than carry copies of it, which keeps
+    the saved notebook small.
     """
     series = backtest_frame(d)
     # Month ends where the coverage rule withheld the index still have bounds to draw.
@@ -657,16 +662,18 @@ def backtest_chart(d: Dashboard):
     truces["until"] = truces["end"].where(truces["end"].notna() & (truces["end"] <= d.as_of), d.as_of)
     truces["start"] = truces["start"].clip(lower=d.backtest_from)
     truces = truces[truces["until"] >= d.backtest_from]
+    truces = pd.DataFrame({"name": truces["name"], "start": truces["start"].dt.strftime("%Y-%m-%d"),
+                           "until": truces["until"].dt.strftime("%Y-%m-%d")})
     x = alt.X("date:T", title=None, scale=alt.Scale(domain=[d.backtest_from.isoformat(), d.as_of.isoformat()]))
-    line = alt.Chart(series).mark_line(strokeWidth=2, invalid="break-paths-show-domains").encode(
+    base = alt.Chart(series)
+    line = base.mark_line(strokeWidth=2, invalid="break-paths-show-domains").encode(
         x=x, y=alt.Y("index:Q", title="Truce Durability Index", scale=alt.Scale(domain=[0, SCALE])))
-    points = alt.Chart(series.dropna(subset=["index"])).mark_point(filled=True, size=25).encode(
+    points = base.transform_filter("isValid(datum['index'])").mark_point(filled=True, size=25).encode(
         x="date:T", y="index:Q",
         tooltip=[alt.Tooltip("date:T", title="Month end"), alt.Tooltip("index:Q", format=".1f", title="Index"),
                  alt.Tooltip("components:Q", title="Components with data")])
     # The bounds (missing components at 0 and at 100) are drawn at every month end with any data, published or not.
-    bounded = series[series["components"] > 0]
-    band = alt.Chart(bounded).mark_area(color="#9dbbd6", opacity=0.35).encode(
+    band = base.transform_filter("datum.components > 0").mark_area(color="#9dbbd6", opacity=0.35).encode(
         x="date:T", y="low:Q", y2="high:Q",
         tooltip=[alt.Tooltip("date:T", title="Month end"), alt.Tooltip("low:Q", format=".1f", title="Missing at 0"),
                  alt.Tooltip("high:Q", format=".1f", title="Missing at 100")])
@@ -675,11 +682,12 @@ def backtest_chart(d: Dashboard):
         layers.insert(0, alt.Chart(truces).mark_rect(color="#dfe8f1", opacity=0.8).encode(
             x=alt.X("start:T", title=None), x2="until:T", tooltip=[alt.Tooltip("name:N", title="Truce")]))
     if len(d.breakdowns):
-        ends = d.breakdowns.assign(label=lambda f: f["name"] + " breaks down")
+        ends = pd.DataFrame({"label": d.breakdowns["name"] + " breaks down",
+                             "end": d.breakdowns["end"].dt.strftime("%Y-%m-%d")})
         layers.append(alt.Chart(ends).mark_rule(color="#c0504d", strokeWidth=2, strokeDash=[5, 3]).encode(
             x="end:T", tooltip=[alt.Tooltip("label:N", title="Breakdown"), alt.Tooltip("end:T", title="Date")]))
     if d.now.index is not None:
-        here = pd.DataFrame({"date": [d.as_of], "index": [d.now.index]})
+        here = pd.DataFrame({"date": [d.as_of.strftime("%Y-%m-%d")], "index": [round(d.now.index, 1)]})
         layers.append(alt.Chart(here).mark_point(shape="diamond", size=120, filled=True, color="#e3a21a").encode(
             x="date:T", y="index:Q", tooltip=[alt.Tooltip("date:T", title="Report date"),
                                               alt.Tooltip("index:Q", format=".1f", title="Index")]))
