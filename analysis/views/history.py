@@ -85,23 +85,32 @@ def _the(name: str) -> str:
     return f"the {html.escape(name)}"
 
 
+def no_truce_sentence(as_of, spells: pd.DataFrame, first: pd.Series | None, last: pd.Series | None,
+                      consequence: str = "") -> str:
+    """One sentence for a date with no truce in force: none had begun (naming the first), or the last had ended.
+
+    ``consequence`` (e.g. ``", so there is ..."``) ends the sentence; the history page and the
+    dashboard's chance share the wording and add their own.
+    """
+    from analysis.views import text
+
+    if spells.empty:
+        if first is None:
+            return f"The truce ledger records no truce{consequence}."
+        return (f"No truce had begun by {text.day(as_of)}: the first, {_the(first['name'])}, began on "
+                f"{text.day(first['start'])}{consequence}.")
+    how = ENDED_HOW.get(last["ended_by"], "ended")
+    return (f"No truce was in force on {text.day(as_of)}: the last, {_the(last['name'])}, {how} on "
+            f"{text.day(last['end'])}{consequence}.")
+
+
 def no_truce_text(h: History) -> str:
     """Why no truce is in force on ``as_of``: none had begun yet, or the last one had ended.
 
     Before the first truce it names the first from the ledger, so a page
     judged then still says what it is waiting for.
     """
-    from analysis.views import text
-
-    if h.spells.empty:
-        if h.first is None:
-            return "The truce ledger records no truce."
-        return (f"No truce had begun by {text.day(h.as_of)}: the first, {_the(h.first['name'])}, began on "
-                f"{text.day(h.first['start'])}.")
-    last = h.last_ended
-    how = ENDED_HOW.get(last["ended_by"], "ended")
-    return (f"No truce was in force on {text.day(h.as_of)}: the last, {_the(last['name'])}, {how} on "
-            f"{text.day(last['end'])}.")
+    return no_truce_sentence(h.as_of, h.spells, h.first, None if h.spells.empty else h.last_ended)
 
 
 def _unsourced_dates(h: History) -> str:

@@ -15,9 +15,8 @@ import pandas as pd
 from analysis.domain import hazard
 from analysis.domain.hazard import SurvivalForecast
 from analysis.views import text
+from analysis.views.history import no_truce_sentence
 
-# How a truce ended, as a verb for "the last truce ... on <date>".
-ENDED_HOW = {"escalation": "broke down", "expiry": "ran out", "superseded": "was superseded by a new deal"}
 # Which endings the models count, in words.
 COUNTED = {"breakdown": "breakdowns", "any": "endings of any kind (breakdown, expiry, replacement by a new deal)"}
 
@@ -44,15 +43,9 @@ def _unsourced_dates(f: SurvivalForecast) -> str:
 
 def no_truce_text(f: SurvivalForecast) -> str:
     """One sentence for a date with no truce in force: none had begun, or the last had ended."""
-    if f.spells.empty:
-        if f.first is None:
-            return "The truce ledger records no truce, so there is no chance of one lasting to give."
-        return (f"No truce had begun by {text.day(f.as_of)}: the first, the {html.escape(f.first['name'])}, began on "
-                f"{text.day(f.first['start'])}, so there is no truce whose chance of lasting could be given.")
-    last = f.last_ended
-    how = ENDED_HOW.get(last["ended_by"], "ended")
-    return (f"No truce was in force on {text.day(f.as_of)}: the last, the {html.escape(last['name'])}, {how} on "
-            f"{text.day(last['end'])}, so there is no truce whose chance of lasting could be given.")
+    consequence = (", so there is no chance of one lasting to give" if f.spells.empty and f.first is None
+                   else ", so there is no truce whose chance of lasting could be given")
+    return no_truce_sentence(f.as_of, f.spells, f.first, None if f.spells.empty else f.last_ended, consequence)
 
 
 def unknown_text(f: SurvivalForecast) -> str:
