@@ -78,7 +78,8 @@ text.table(dates.series_table(d.dates))
 # ## The chance the truce lasts
 #
 # Two small survival models fitted to every truce since 2018, each giving the chance with its 90% credible
-# interval; the method section says how, and why so few truces make the interval wide.
+# interval, with a scheduled cliff inside the horizon as a one-off spike; the method section says how, and why so few
+# truces make the interval wide.
 
 # %%
 text.table(probability.models_table(d.forecast))
@@ -103,9 +104,9 @@ durability_report.contributions_chart(d)
 # %% [markdown]
 # ## The specification range
 #
-# The index recomputed under every combination of the soybean series, the rule for a missing component and a grid
-# of weights. The table gives, for each series and rule, the index with the weights as set and the lowest and
-# highest over the grid.
+# The index recomputed under every combination of the soybean series, the coding of how past truces ended, the rule
+# for a missing component and a grid of weights. The table gives, for each series and rule, the index with the
+# weights as set and the endings as recorded, and the lowest and highest over the weights and codings.
 
 # %%
 md(durability_report.sensitivity_text(d))
