@@ -66,7 +66,7 @@ def sweep(report_name: str, grid_path: Path, out_dir: Path | None = None, execut
     previous = table.load_state(out_dir)
     code, data_dir = cache.code_version(), config.data_dir()
     entries = {run.run_id: previous[run.run_id] for run in runs if not force and table.is_fresh(
-        previous.get(run.run_id), _key(report, run, previous.get(run.run_id), data_dir, code), out_dir, run.run_id)}
+        previous.get(run.run_id), _key(report, run, previous.get(run.run_id), data_dir, code), out_dir)}
     todo = [run for run in runs if run.run_id not in entries]
     varied = grid.swept(runs)
     for run in runs:
@@ -99,10 +99,8 @@ def _key(report, run, entry: dict | None, data_dir: Path, code: str) -> str | No
     """The run's cache key, from the data files it read last time (None when there was no good last time)."""
     from truce.build import cache
 
-    inputs = entry.get("inputs") if isinstance(entry, dict) else None
-    if not isinstance(inputs, list) or not all(isinstance(name, str) for name in inputs):
-        return None
-    return cache.cache_key(report.path, run.parameters, None, data_dir, inputs, code)
+    inputs = cache.previous_inputs(entry)
+    return None if inputs is None else cache.cache_key(report.path, run.parameters, None, data_dir, inputs, code)
 
 
 def _entry(out_dir: Path, report, run, result, data_dir: Path, code: str) -> dict:
@@ -111,16 +109,19 @@ def _entry(out_dir: Path, report, run, result, data_dir: Path, code: str) -> dic
 
     if isinstance(result, runner.Failure):  # it timed out, its worker died, or the run itself raised
         return {"parameters": run.parameters, "status": table.FAILED, "recorded": {},
-                "seconds": round(result.seconds, 1), "error": result.message.strip(), "key": None, "inputs": None,
-                "notebook_sha256": None}
+                "seconds": round(result.seconds, 1), "error": result.message.strip(), "cache_key": None,
+                "inputs": None, "outputs": {}}
     if result.notebook:
         atomic_write(table.notebook_path(out_dir, run.run_id), result.notebook)
-    # The key hashes the data files this run read, known only now (as for a report in `truce build`).
+    # The key hashes the data files this run read, known only now (as for a report in `truce build`), and the
+    # cache fields are named as in a manifest entry, so the build's cache rules read them.
     key = cache.cache_key(report.path, run.parameters, None, data_dir, result.inputs, code) if result.ok else None
+    outputs = ({table.notebook_rel(run.run_id): hashlib.sha256(result.notebook).hexdigest()}
+               if result.notebook else {})
     return {"parameters": run.parameters, "status": table.OK if result.ok else table.FAILED,
             "recorded": result.recorded, "seconds": round(result.seconds, 1), "error": result.error.strip(),
-            "key": key, "inputs": result.inputs if result.ok else None,
-            "notebook_sha256": hashlib.sha256(result.notebook).hexdigest() if result.notebook else None}
+            "cache_key": key, "inputs": [{"path": name} for name in result.inputs] if result.ok else None,
+            "outputs": outputs}
 
 
 def _say(tag: str, entry: dict, echo) -> None:

@@ -1,10 +1,11 @@
 """A sweep's record of its runs: ``sweep.json`` (what a rerun may skip) and ``sweep.csv`` (the results).
 
 ``sweep.json`` keeps, for each run of the last sweep into a folder, its
-parameters, status, recorded values, seconds, the cache key it ran under, the
-data files it read and the sha256 of its notebook. A rerun skips a run whose
-key is unchanged and whose notebook is intact, as ``truce build`` skips a
-report (:mod:`truce.build.cache`); anything missing or malformed means run again.
+parameters, status, recorded values and seconds, and the fields the build's
+cache reads from a manifest entry: ``cache_key``, ``inputs`` (the data files it
+read) and ``outputs`` (its notebook's sha256). A rerun skips a run whose key is
+unchanged and whose notebook is intact with :func:`truce.build.cache.is_fresh`,
+as ``truce build`` skips a report; anything missing or malformed means run again.
 
 ``sweep.csv`` has one row per run of the grid, in grid order. Its columns, in
 this order: ``run_id``; the parameters set by any run (in the notebook's
@@ -21,8 +22,6 @@ import io
 import json
 from pathlib import Path
 
-from truce.files import sha256
-
 STATE = "sweep.json"
 TABLE = "sweep.csv"
 RUNS_DIR = "runs"
@@ -30,8 +29,13 @@ OK, FAILED, SKIPPED, NOT_RUN = "ok", "failed", "skipped", "not run"
 RUN_COLUMNS = ("run_status", "run_error", "run_seconds")
 
 
+def notebook_rel(run_id: str) -> str:
+    """A run's notebook, relative to the sweep folder (as a manifest entry's ``outputs`` name files)."""
+    return f"{RUNS_DIR}/{run_id}.ipynb"
+
+
 def notebook_path(out_dir: Path, run_id: str) -> Path:
-    return Path(out_dir) / RUNS_DIR / f"{run_id}.ipynb"
+    return Path(out_dir) / notebook_rel(run_id)
 
 
 def load_state(out_dir: Path) -> dict[str, dict]:
@@ -46,12 +50,11 @@ def load_state(out_dir: Path) -> dict[str, dict]:
     return runs if isinstance(runs, dict) else {}
 
 
-def is_fresh(entry: dict | None, key: str | None, out_dir: Path, run_id: str) -> bool:
-    """True when the run last succeeded under ``key`` and its notebook is intact."""
-    if key is None or not isinstance(entry, dict) or entry.get("status") != OK or entry.get("key") != key:
-        return False
-    path = notebook_path(out_dir, run_id)
-    return path.is_file() and sha256(path) == entry.get("notebook_sha256")
+def is_fresh(entry: dict | None, key: str | None, out_dir: Path) -> bool:
+    """True when the run last succeeded under ``key`` and its notebook is intact (the build's own rule)."""
+    from truce.build import cache
+
+    return isinstance(entry, dict) and entry.get("status") == OK and cache.is_fresh(entry, key, out_dir)
 
 
 def state_bytes(report: str, grid: str, entries: dict[str, dict]) -> bytes:
